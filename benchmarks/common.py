@@ -1,0 +1,47 @@
+"""Shared helpers for the benchmark scripts: paths, the official scorer, timing in a subprocess."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+import tempfile
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+SHARED = ROOT.parent / "shared"
+SCORER = SHARED / "tools" / "score.py"
+RESULTS = ROOT / "benchmarks" / "results"
+
+
+def score(gold: Path | list[str], hyp: list[str] | str, raw: list[str] | None = None) -> dict:
+    """Run ../shared/tools/score.py (the scorer every report quotes) and return its JSON."""
+    with tempfile.TemporaryDirectory() as tmp:
+        def dump(name: str, lines: list[str] | str) -> str:
+            p = Path(tmp) / name
+            p.write_text(lines if isinstance(lines, str) else "".join(l + "\n" for l in lines), encoding="utf-8")
+            return str(p)
+
+        gold_path = str(gold) if isinstance(gold, Path) else dump("gold.txt", gold)
+        cmd = [sys.executable, str(SCORER), gold_path, dump("hyp.txt", hyp), "--json"]
+        if raw is not None:
+            cmd[4:4] = ["--raw", dump("raw.txt", raw)]
+        out = subprocess.run(cmd, capture_output=True, text=True, check=True).stdout
+    return json.loads(out)
+
+
+def peak_rss_mb(code: str) -> tuple[float, float]:
+    """(wall seconds, peak RSS in MB) of running ``code`` in a fresh interpreter."""
+    wrapper = (
+        "import time, resource; t0 = time.perf_counter()\n" + code +
+        "\nprint(time.perf_counter() - t0, resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024)"
+    )
+    out = subprocess.run([sys.executable, "-c", wrapper], capture_output=True, text=True, check=True).stdout
+    wall, rss = out.strip().splitlines()[-1].split()
+    return float(wall), float(rss)
+
+
+def write_result(name: str, text: str) -> None:
+    RESULTS.mkdir(parents=True, exist_ok=True)
+    (RESULTS / name).write_text(text, encoding="utf-8")
+    print(text)

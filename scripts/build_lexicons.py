@@ -1,0 +1,291 @@
+"""Build vnfix's lexicons from ../shared/corpora (see lexicons/README.md).
+
+Outputs, all under lexicons/:
+  syllables.tsv   syllable<TAB>count, line number = LM id (ids 0-3 are <s> </s> <unk> <num>)
+  words.txt       multi-syllable words and place names, one per line
+  acronyms.txt    upper-case abbreviations (HĐND, UBND, ...), one per line
+  lm.bin          trigram language model, modified Kneser-Ney, pruned (format in vnfix/lm.py)
+
+Every syllable is lower-cased and its tone moved to the old ("hòa") position
+before counting, so that the two placements in the sources count as one.
+Evaluation files (ud-vtb/test.txt, ud-tuecl, dev/) are never read.
+
+Usage: python scripts/build_lexicons.py [--corpora ../shared/corpora] [--out lexicons]
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import math
+import sys
+import time
+from array import array
+from collections import Counter
+from collections.abc import Iterable, Iterator
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "src"))
+
+from vnfix.lm import BITS, HEADER, SPECIALS, quantize  # noqa: E402
+from vnfix.normalise import normalise  # noqa: E402
+from vnfix.syllable import normalize_tone, parse  # noqa: E402
+from vnfix.tokenize import iter_tokens  # noqa: E402
+
+# (path, weight): the legal text is the domain vnfix serves most, so it counts double.
+RUNNING_TEXT = [
+    ("vlc-legal/laws.txt", 2),
+    ("viwiki/viwiki.txt", 1),
+    ("ud-vtb/train.txt", 1),
+    ("ud-vtb/dev.txt", 1),
+]
+WORD_LISTS = ["wordlist-wiktionary/words.txt", "wordlist-pyvi/words.txt"]
+MIN_TRIGRAM = 2
+MIN_BIGRAM = 2
+MIN_SYLLABLE = 2
+
+
+class Vocab:
+    def __init__(self) -> None:
+        self.ids: dict[str, int] = {s: i for i, s in enumerate(SPECIALS)}
+        self.cache: dict[str, int] = {}
+
+    def id_of(self, word: str) -> int:
+        """LM id of a word token, via a per-surface cache (parse is the slow part)."""
+        got = self.cache.get(word)
+        if got is None:
+            low = word.lower()
+            got = self.ids.setdefault(normalize_tone(low), len(self.ids)) if parse(low) else SPECIALS.index("<unk>")
+            self.cache[word] = got
+        return got
+
+
+def segments(lines: Iterable[str], vocab: Vocab) -> Iterator[list[int]]:
+    """Runs of word/number ids between punctuation and line ends."""
+    num = SPECIALS.index("<num>")
+    for line in lines:
+        seg: list[int] = []
+        for tok in iter_tokens(normalise(line.rstrip("\n"))):
+            if tok.kind == "word":
+                seg.append(vocab.id_of(tok.text))
+            elif tok.kind in ("number", "code"):
+                seg.append(num)
+            elif tok.kind in ("space",):
+                continue
+            elif seg:
+                yield seg
+                seg = []
+        if seg:
+            yield seg
+
+
+def read_words(corpora: Path) -> list[str]:
+    words: set[str] = set()
+    for rel in WORD_LISTS:
+        for line in (corpora / rel).read_text(encoding="utf-8").splitlines():
+            w = normalise(line.strip()).lower()
+            parts = w.split()
+            if len(parts) >= 2 and all(parse(p) for p in parts):
+                words.add(" ".join(normalize_tone(p) for p in parts))
+    return sorted(words)
+
+
+def read_places(corpora: Path) -> list[str]:
+    """Administrative unit names with and without their type word (tỉnh, huyện, xã ...)."""
+    names: set[str] = set()
+    for path in sorted(corpora.glob("gazetteer-*/*.tsv")):
+        rows = path.read_text(encoding="utf-8").splitlines()
+        header = rows[0].split("\t")
+        cols = [i for i, h in enumerate(header) if h in ("name", "name_with_type", "province", "provinceShort",
+                                                        "district", "districtShort", "ward", "wardShort")]
+        for row in rows[1:]:
+            cells = row.split("\t")
+            for i in cols:
+                if i < len(cells) and cells[i]:
+                    names.add(normalise(cells[i]))
+    return sorted(names)
+
+
+def read_acronyms(corpora: Path) -> list[str]:
+    out = set()
+    for line in (corpora / "syllables-soe-vinorm/abbreviations.txt").read_text(encoding="utf-8").splitlines():
+        abbr = normalise(line.split(":", 1)[0].strip())
+        if len(abbr) >= 2 and abbr.isupper() and abbr.isalpha():
+            out.add(abbr)
+    return sorted(out)
+
+
+def corpus_ids(corpora: Path, rel: str, vocab: Vocab, cache: Path | None) -> array:
+    """The corpus as one flat array of ids, segments separated by -1 (cached between builds)."""
+    flat = array("i")
+    path = cache / (rel.replace("/", "_") + ".ids") if cache else None
+    if path and path.exists():
+        flat.frombytes(path.read_bytes())
+        return flat
+    with open(corpora / rel, encoding="utf-8") as f:
+        for seg in segments(f, vocab):
+            flat.extend(seg)
+            flat.append(-1)
+    if path:
+        path.write_bytes(flat.tobytes())
+    return flat
+
+
+def count_ngrams(corpora: Path, vocab: Vocab, extra: list[tuple[list[str], int]], weights: dict[str, int],
+                 cache: Path | None) -> tuple[Counter[int], Counter[int]]:
+    tri: Counter[int] = Counter()
+    uni: Counter[int] = Counter()
+    s = SPECIALS.index("<s>")
+    e = SPECIALS.index("</s>")
+
+    def add(seg: list[int], weight: int) -> None:
+        seq = [s, s, *seg, e]
+        for i in range(2, len(seq)):
+            tri[(seq[i - 2] << (2 * BITS)) | (seq[i - 1] << BITS) | seq[i]] += weight
+        for t in seg:
+            uni[t] += weight
+
+    for rel, weight in RUNNING_TEXT:
+        t0 = time.time()
+        weight = weights.get(rel, weight)
+        seg: list[int] = []
+        for t in corpus_ids(corpora, rel, vocab, cache):
+            if t < 0:
+                add(seg, weight)
+                seg = []
+            else:
+                seg.append(t)
+        print(f"  {rel}: {time.time() - t0:.0f}s, vocab {len(vocab.ids)}, trigram types {len(tri)}", file=sys.stderr)
+    for lines, weight in extra:
+        for seg in segments(lines, vocab):
+            add(seg, weight)
+    return tri, uni
+
+
+def discounts(counts: Iterable[int]) -> tuple[float, float, float]:
+    """Chen & Goodman's modified Kneser-Ney discounts D1, D2, D3+ from counts-of-counts."""
+    n = Counter(c for c in counts if c <= 4)
+    n1, n2, n3, n4 = (max(n[k], 1) for k in (1, 2, 3, 4))
+    y = n1 / (n1 + 2 * n2)
+    return 1 - 2 * y * n2 / n1, 2 - 3 * y * n3 / n2, 3 - 4 * y * n4 / n3
+
+
+def kneser_ney(tri: Counter[int], vsize: int, min_trigram: int) -> tuple[list[float], list[float], dict[int, tuple[float, float]], dict[int, float]]:
+    """Interpolated modified KN, written in backoff form for the stored (pruned) n-grams."""
+    mask = (1 << BITS) - 1
+    big = (1 << (2 * BITS)) - 1
+    # Continuation counts: how many distinct left words each bigram / unigram follows.
+    cc2: Counter[int] = Counter(k & big for k in tri)
+    cc1: Counter[int] = Counter(k & mask for k in cc2)
+    total1 = sum(cc1.values())
+    p1 = [max(cc1[w], 0.5) / total1 for w in range(vsize)]
+
+    def gammas(counts: dict[int, int], shift: int, d: tuple[float, float, float]) -> dict[int, float]:
+        ctx_total: Counter[int] = Counter()
+        ctx_disc: Counter[int] = Counter()
+        for k, c in counts.items():
+            ctx = k >> shift
+            ctx_total[ctx] += c
+            ctx_disc[ctx] += d[min(c, 3) - 1]
+        return {ctx: ctx_disc[ctx] / ctx_total[ctx] for ctx in ctx_total}, ctx_total  # type: ignore[return-value]
+
+    d2 = discounts(cc2.values())
+    g2, t2 = gammas(cc2, BITS, d2)
+    p2: dict[int, float] = {}
+    for k, c in cc2.items():
+        b, w = k >> BITS, k & mask
+        p2[k] = (c - d2[min(c, 3) - 1]) / t2[b] + g2[b] * p1[w]
+
+    d3 = discounts(tri.values())
+    g3, t3 = gammas(tri, BITS, d3)
+    stored3: dict[int, float] = {}
+    for k, c in tri.items():
+        if c >= min_trigram:
+            ab = k >> BITS
+            lower = p2[k & big]
+            stored3[k] = (c - d3[min(c, 3) - 1]) / t3[ab] + g3[ab] * lower
+    contexts = {k >> BITS for k in stored3}
+    bigrams: dict[int, tuple[float, float]] = {}
+    for k, c in cc2.items():
+        if c >= MIN_BIGRAM or k in contexts:
+            bigrams[k] = (math.log(p2[k]), math.log(g3[k]) if k in g3 else 0.0)
+    for k in contexts - bigrams.keys():
+        b, w = k >> BITS, k & mask
+        bigrams[k] = (math.log(g2.get(b, 1.0) * p1[w]), math.log(g3[k]))
+    uni_lp = [math.log(p) for p in p1]
+    uni_bo = [math.log(g2[w]) if w in g2 else 0.0 for w in range(vsize)]
+    return uni_lp, uni_bo, bigrams, {k: math.log(v) for k, v in stored3.items()}
+
+
+def write_lm(path: Path, uni_lp: list[float], uni_bo: list[float], bigrams: dict[int, tuple[float, float]],
+             trigrams: dict[int, float]) -> None:
+    bkeys = sorted(bigrams)
+    tkeys = sorted(trigrams)
+    parts = [
+        array("h", map(quantize, uni_lp)), array("h", map(quantize, uni_bo)),
+        array("i", bkeys), array("h", (quantize(bigrams[k][0]) for k in bkeys)),
+        array("h", (quantize(bigrams[k][1]) for k in bkeys)),
+        array("q", tkeys), array("h", (quantize(trigrams[k]) for k in tkeys)),
+    ]
+    with open(path, "wb") as f:
+        f.write(HEADER.pack(b"VNFXLM01", len(uni_lp), len(bkeys), len(tkeys)))
+        for a in parts:
+            f.write(a.tobytes())
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    root = Path(__file__).resolve().parents[1]
+    ap.add_argument("--corpora", type=Path, default=root.parent / "shared" / "corpora")
+    ap.add_argument("--out", type=Path, default=root / "lexicons")
+    ap.add_argument("--cache", type=Path, default=root / "build" / "cache",
+                    help="where tokenized corpora are kept between builds (delete it when the corpora change)")
+    ap.add_argument("--weight", action="append", default=[], metavar="REL=N",
+                    help="count corpus REL (as in RUNNING_TEXT) N times, e.g. ud-vtb/train.txt=5")
+    ap.add_argument("--min-trigram", type=int, default=MIN_TRIGRAM)
+    args = ap.parse_args()
+    args.out.mkdir(parents=True, exist_ok=True)
+    args.cache.mkdir(parents=True, exist_ok=True)
+    weights = {k: int(v) for k, v in (w.split("=") for w in args.weight)}
+
+    words = read_words(args.corpora)
+    places = read_places(args.corpora)
+    acronyms = read_acronyms(args.corpora)
+    vocab = Vocab()
+    vocab_file = args.cache / "vocab.json"
+    if vocab_file.exists():
+        vocab.ids = json.loads(vocab_file.read_text(encoding="utf-8"))
+    print(f"{len(words)} words, {len(places)} place names, {len(acronyms)} acronyms", file=sys.stderr)
+    # Dictionary words and place names enter the LM as short texts of their own, so that
+    # rare names (Tam Đường, An Lão) have bigram evidence even if the running text lacks them.
+    tri, uni = count_ngrams(args.corpora, vocab, [(words, 1), (places, 3)], weights, args.cache)
+    vocab_file.write_text(json.dumps(vocab.ids, ensure_ascii=False), encoding="utf-8")
+
+    names = [""] * len(vocab.ids)
+    for s, i in vocab.ids.items():
+        names[i] = s
+    keep = {i for i, c in uni.items() if c >= MIN_SYLLABLE} | set(range(len(SPECIALS)))
+    # Renumber so that rare syllables vanish; their n-grams fall back to <unk>.
+    order = sorted(keep, key=lambda i: (i >= len(SPECIALS), -uni[i] if i >= len(SPECIALS) else i, names[i]))
+    remap = {old: new for new, old in enumerate(order)}
+    unk = SPECIALS.index("<unk>")
+    mask = (1 << BITS) - 1
+    tri2: Counter[int] = Counter()
+    for k, c in tri.items():
+        a, b, w = (remap.get(x, unk) for x in (k >> (2 * BITS), (k >> BITS) & mask, k & mask))
+        tri2[(a << (2 * BITS)) | (b << BITS) | w] += c
+    print(f"vocab {len(order)}, trigram types {len(tri2)}", file=sys.stderr)
+    uni_lp, uni_bo, bigrams, trigrams = kneser_ney(tri2, len(order), args.min_trigram)
+    print(f"stored: {len(bigrams)} bigrams, {len(trigrams)} trigrams", file=sys.stderr)
+
+    with open(args.out / "syllables.tsv", "w", encoding="utf-8", newline="\n") as f:
+        for i in order:
+            f.write(f"{names[i]}\t{uni[i]}\n")
+    (args.out / "words.txt").write_text("".join(w + "\n" for w in sorted(set(words) | {p.lower() for p in places})),
+                                        encoding="utf-8")
+    (args.out / "acronyms.txt").write_text("".join(a + "\n" for a in acronyms), encoding="utf-8")
+    write_lm(args.out / "lm.bin", uni_lp, uni_bo, bigrams, trigrams)
+
+
+if __name__ == "__main__":
+    main()

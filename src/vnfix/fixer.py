@@ -1,0 +1,281 @@
+"""The pipeline: normalise → tokenize → candidates → decode → render.
+
+A ``Fixer`` holds a configuration and the lexicons it needs; it is reusable and
+thread-safe (its caches are plain dicts, written idempotently). Text is processed
+line by line, and decoding windows end at punctuation, blank lines or after
+``MAX_WINDOW`` words, so streaming a file gives exactly the output of fixing it
+whole, in bounded memory.
+
+>>> fixer = Fixer(Config(repair="diacritics"))
+>>> fixer.fix_text("Cong hoa xa hoi chu nghia Viet Nam")
+'Cộng hòa xã hội chủ nghĩa Việt Nam'
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import NamedTuple
+
+import regex
+
+from .candidates import NUM, Candidate, is_clean, repair, restore
+from .config import Config
+from .decode import posteriors, viterbi
+from .fuzzy import FuzzyIndex, build_index, default_channel, default_index
+from .lexicon import Lexicon, default_lexicon
+from .normalise import normalise
+from .render import render
+from .syllable import normalize_tone
+from .tokenize import Token, iter_tokens
+
+MAX_WINDOW = 200  # words; bounds memory and latency on text without punctuation
+_CACHE_LIMIT = 200_000
+
+
+@dataclass(frozen=True)
+class Edit:
+    """One word vnfix changed. ``start``/``end`` index the normalised input text."""
+
+    start: int
+    end: int
+    original: str
+    replacement: str
+    confidence: float
+    alternatives: tuple[tuple[str, float], ...]
+
+
+class Explained(NamedTuple):
+    """What ``fix_and_explain`` returns: the fixed text and the edits that made it."""
+
+    text: str
+    edits: list[Edit]
+
+
+class _Slot(NamedTuple):
+    index: int  # position of the token in the window
+    token: Token
+    repairable: bool  # a word not protected by the user
+    offset: int  # start of the token in the whole input
+
+
+_OCR_MARK = regex.compile(r"[^\x00-\x7f]|\d")  # a mark, an OCR symbol, or a digit inside a word
+
+
+class Fixer:
+    """Repairs Vietnamese text according to a ``Config``.
+
+    >>> Fixer(tone_style="new").fix_text("Hoa binh")
+    'Hoà bình'
+    """
+
+    def __init__(self, config: Config | None = None, *, lexicon: Lexicon | None = None, **options: object) -> None:
+        self.config = (config or Config()).replace(**options) if options else (config or Config())
+        self._lexicon = lexicon
+        self._protect = [regex.compile(p) for p in self.config.protect]
+        self._cands: dict[tuple[object, ...], list[Candidate]] = {}
+        self._index: FuzzyIndex | None = None
+
+    @property
+    def lexicon(self) -> Lexicon:
+        """The lexicon in use, loaded on first use (shared default plus this config's words)."""
+        if self._lexicon is None:
+            lex = default_lexicon()
+            extra = list(self.config.extra_words)
+            for path in self.config.lexicon_files:
+                extra.extend(Path(path).read_text(encoding="utf-8").splitlines())
+            self._lexicon = lex.extended(extra) if extra else lex
+        return self._lexicon
+
+    # -- public API -------------------------------------------------------------------
+
+    def fix_text(self, text: str) -> str:
+        """Repair ``text``; everything but damaged words comes back unchanged."""
+        return "".join(piece for piece, _, _ in self._run(text.splitlines(keepends=True), explain=False))
+
+    def fix_and_explain(self, text: str) -> Explained:
+        """Repair ``text`` and say what was changed, how sure, and what else it could be."""
+        pieces: list[str] = []
+        edits: list[Edit] = []
+        for piece, edit, _ in self._run(text.splitlines(keepends=True), explain=True):
+            pieces.append(piece)
+            if edit is not None:
+                edits.append(edit)
+        return Explained("".join(pieces), edits)
+
+    def fix_lines(self, lines: Iterable[str]) -> Iterator[str]:
+        """Repair a stream of lines (each with its line ending), yielding output lines as they are ready."""
+        for out, _, _ in self.explain_lines(lines, explain=False):
+            yield out
+
+    def explain_lines(self, lines: Iterable[str], explain: bool = True) -> Iterator[tuple[str, list[Edit], int]]:
+        """For each input line: (output line, its edits, offset of the line in the normalised input)."""
+        line: list[str] = []
+        edits: list[Edit] = []
+        start = offset = 0
+        for piece, edit, consumed in self._run(lines, explain=explain):
+            line.append(piece)
+            offset += consumed
+            if edit is not None:
+                edits.append(edit)
+            if piece.endswith(("\n", "\r")):
+                yield "".join(line), edits, start
+                line, edits, start = [], [], offset
+        if line:
+            yield "".join(line), edits, start
+
+    # -- pipeline ---------------------------------------------------------------------
+
+    def _lattice(self, slots: list[_Slot]) -> list[list[Candidate]]:
+        cfg = self.config
+        lex = self.lexicon
+        fixed = [Candidate(NUM, "", 0.0)]
+        if cfg.repair == "diacritics":
+            return [self._memo(("d", s.token.text), lambda w=s.token.text: restore(w, lex, cfg.max_candidates))
+                    if s.repairable else fixed for s in slots]
+        words = [s.token.text for s in slots if s.repairable]
+        marked = any(_OCR_MARK.search(w) for w in words)
+        damaged = sum(not is_clean(w, lex) for w in words)
+        # Share of damaged words in this window, smoothed: the prior that any one word is damaged.
+        damage = min(0.9, max(0.01, (damaged + 0.5) / (len(words) + 1.5)))
+        bucket = round(damage, 2)
+        index = self.index
+        return [self._memo(("o", s.token.text, marked, bucket),
+                           lambda w=s.token.text: repair(w, lex, index, cfg.max_candidates, marked, bucket))
+                if s.repairable else fixed for s in slots]
+
+    def _memo(self, key: tuple[object, ...], make: Callable[[], list[Candidate]]) -> list[Candidate]:
+        got = self._cands.get(key)
+        if got is None:
+            if len(self._cands) > _CACHE_LIMIT:
+                self._cands.clear()
+            got = self._cands[key] = make()
+        return got
+
+    @property
+    def index(self) -> FuzzyIndex:
+        """The fuzzy index over this fixer's lexicon (the shared default when no words were added)."""
+        if self._index is None:
+            lex = self.lexicon
+            self._index = default_index() if lex is default_lexicon() else build_index(lex, default_channel())
+        return self._index
+
+    def _protected_spans(self, line: str) -> list[tuple[int, int]]:
+        return [m.span() for p in self._protect for m in p.finditer(line)]
+
+    def _tokens(self, lines: Iterable[str]) -> Iterator[tuple[Token, int, bool]]:
+        """(token, offset in the whole input, protected) for every token of every line."""
+        offset = 0
+        for raw in lines:
+            line = normalise(raw)
+            spans = self._protected_spans(line) if self._protect else ()
+            for tok in iter_tokens(line):
+                guarded = any(s < tok.end and tok.start < e for s, e in spans)
+                yield tok, offset + tok.start, guarded
+            offset += len(line)
+
+    def _run(self, lines: Iterable[str], explain: bool) -> Iterator[tuple[str, Edit | None, int]]:
+        """(output text, edit or None, length of the input token) for every token, in order."""
+        window: list[tuple[Token, int]] = []
+        slots: list[_Slot] = []
+        newline_run = False
+        for tok, offset, guarded in self._tokens(lines):
+            kind = tok.kind
+            if kind == "space":
+                window.append((tok, offset))
+                continue
+            if kind == "newline":
+                if newline_run:  # a blank line ends a paragraph
+                    yield from self._flush(window, slots, explain)
+                    window, slots = [], []
+                newline_run = True
+                window.append((tok, offset))
+                continue
+            newline_run = False
+            if kind in ("word", "number", "code"):
+                slots.append(_Slot(len(window), tok, kind == "word" and not guarded, offset))
+            else:  # punctuation, URLs and e-mails end a window
+                yield from self._flush(window, slots, explain)
+                window, slots = [], []
+                yield tok.text, None, len(tok.text)
+                continue
+            window.append((tok, offset))
+            if len(slots) >= MAX_WINDOW:
+                yield from self._flush(window, slots, explain)
+                window, slots = [], []
+        yield from self._flush(window, slots, explain)
+
+    def _flush(self, window: list[tuple[Token, int]], slots: list[_Slot],
+               explain: bool) -> Iterator[tuple[str, Edit | None, int]]:
+        out: list[tuple[str, Edit | None, int]] = [(tok.text, None, len(tok.text)) for tok, _ in window]
+        if slots:
+            lattice = self._lattice(slots)
+            ambiguous = any(len(c) > 1 for c in lattice)
+            path = viterbi(lattice, self.lexicon.lm, self.config.beam) if ambiguous else [0] * len(slots)
+            for pos, (slot, k) in enumerate(zip(slots, path)):
+                if not slot.repairable:
+                    continue
+                chosen = lattice[pos][k]
+                text = self._render(slot.token.text, chosen)
+                if text == slot.token.text:
+                    continue
+                need_conf = explain or self.config.threshold > 0
+                probs = posteriors(lattice, path, pos, self.lexicon.lm) if need_conf and len(lattice[pos]) > 1 else [1.0]
+                conf = probs[k] if len(probs) > 1 else 1.0
+                if conf < self.config.threshold:
+                    continue
+                edit = None
+                if explain:
+                    alts = sorted(((self._render(slot.token.text, c), p) for i, (c, p) in enumerate(zip(lattice[pos], probs))
+                                   if i != k), key=lambda a: -a[1])[:4]
+                    edit = Edit(slot.offset, slot.offset + len(slot.token.text), slot.token.text, text,
+                                round(conf, 4), tuple((a, round(p, 4)) for a, p in alts))
+                out[slot.index] = (text, edit, len(slot.token.text))
+        yield from out
+
+    def _render(self, original: str, chosen: Candidate) -> str:
+        text = render(original, chosen.text, self.config.tone_style)
+        if self.config.retone and text == original:
+            return normalize_tone(original, self.config.tone_style)
+        return text
+
+
+_DEFAULT: dict[tuple[tuple[str, object], ...], Fixer] = {}
+
+
+def get_fixer(**options: object) -> Fixer:
+    """A shared ``Fixer`` for these options (module-level functions use it)."""
+    key = tuple(sorted((k, tuple(v) if isinstance(v, list) else v) for k, v in options.items()))
+    fixer = _DEFAULT.get(key)
+    if fixer is None:
+        if len(_DEFAULT) > 32:
+            _DEFAULT.clear()
+        fixer = _DEFAULT[key] = Fixer(Config(**options))  # type: ignore[arg-type]
+    return fixer
+
+
+def fix_text(text: str, **options: object) -> str:
+    """Repair Vietnamese ``text`` damaged by OCR or typed without marks.
+
+    Options are the fields of ``Config`` (``tone_style="new"``, ``threshold=0.8``, ...).
+
+    >>> fix_text("Thuc hien Chi thi so 28-CT/TW cua Bo Chinh tri")
+    'Thực hiện Chỉ thị số 28-CT/TW của Bộ Chính trị'
+    """
+    if not isinstance(text, str):
+        raise TypeError(f"fix_text() takes str, not {type(text).__name__}; decode bytes first, e.g. data.decode('utf-8')")
+    return get_fixer(**options).fix_text(text)
+
+
+def fix_and_explain(text: str, **options: object) -> Explained:
+    """Like ``fix_text``, also returning the list of ``Edit``s.
+
+    >>> result = fix_and_explain("Ha Noi")
+    >>> result.text, [(e.original, e.replacement) for e in result.edits]
+    ('Hà Nội', [('Ha', 'Hà'), ('Noi', 'Nội')])
+    """
+    if not isinstance(text, str):
+        raise TypeError(f"fix_and_explain() takes str, not {type(text).__name__}")
+    return get_fixer(**options).fix_and_explain(text)
+

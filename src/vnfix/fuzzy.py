@@ -1,0 +1,149 @@
+"""The fuzzy-matching core: from a damaged token to the syllables it may be, fast.
+
+Lookup has two stages. A symmetric-delete index over syllable *skeletons*
+(lower case, no marks, OCR symbols read as letters: ``ctia`` → ``ctia``,
+``s6`` → ``so``) finds every skeleton within edit distance 2 (1 for short
+tokens) with a few dict probes. The syllables behind those skeletons are then
+ranked by the learned channel (``vnfix.channel``), whose rewrite rules know that
+``ủ`` is often read ``ti`` and ``ô`` read ``6``. Results are memoised per token.
+
+>>> [m.syllable for m in lookup("ctia")][:1]
+['của']
+>>> [m.syllable for m in lookup("s6")][:1]
+['số']
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Iterable
+from functools import lru_cache
+from itertools import combinations
+from typing import NamedTuple
+
+from rapidfuzz.distance import Levenshtein
+
+from .channel import Channel, skeleton
+from .lexicon import Lexicon, default_lexicon, lexicon_dir
+
+
+class Match(NamedTuple):
+    """A syllable a token may stand for: ln P(token | syllable) under the channel, and ln P(syllable)."""
+
+    syllable: str
+    logp: float
+    prior: float
+
+    @property
+    def score(self) -> float:
+        """ln P(token | syllable) P(syllable): the ranking without context."""
+        return self.logp + self.prior
+
+
+def _deletes(word: str, n: int) -> set[str]:
+    out = {word}
+    for k in range(1, min(n, len(word)) + 1):
+        for idx in combinations(range(len(word)), k):
+            out.add("".join(c for i, c in enumerate(word) if i not in idx))
+    return out
+
+
+class FuzzyIndex:
+    """Symmetric-delete index over the skeletons of a syllable inventory, ranked by a channel."""
+
+    def __init__(self, syllables: Iterable[tuple[str, int]], channel: Channel, max_distance: int = 2,
+                 pool: int = 48) -> None:
+        self.channel = channel
+        self.max_distance = max_distance
+        self.pool = pool
+        self.by_skeleton: dict[str, list[tuple[str, int]]] = {}
+        for syl, count in syllables:
+            self.by_skeleton.setdefault(skeleton(syl), []).append((syl, count))
+        for bucket in self.by_skeleton.values():
+            bucket.sort(key=lambda sc: -sc[1])
+        self.deletes: dict[str, list[str]] = {}
+        for sk in self.by_skeleton:
+            for d in _deletes(sk, max_distance):
+                self.deletes.setdefault(d, []).append(sk)
+        self.log_total = math.log(sum(n for bucket in self.by_skeleton.values() for _, n in bucket) + 1)
+        self._memo: dict[tuple[str, int], list[Match]] = {}
+
+    def skeletons_near(self, token: str) -> list[tuple[str, int]]:
+        """(skeleton, edit distance) for every indexed skeleton close to ``token``'s."""
+        q = skeleton(token)
+        limit = 1 if len(q) <= 2 else self.max_distance
+        found: dict[str, int] = {}
+        for d in _deletes(q, limit):
+            for sk in self.deletes.get(d, ()):
+                if sk not in found:
+                    dist = Levenshtein.distance(q, sk, score_cutoff=limit)
+                    if dist <= limit:
+                        found[sk] = dist
+        return sorted(found.items(), key=lambda kv: (kv[1], kv[0]))
+
+    def lookup(self, token: str, limit: int = 8) -> list[Match]:
+        """The ``limit`` most likely syllables for ``token`` (any case), best first."""
+        token = token.lower()
+        key = (token, limit)
+        got = self._memo.get(key)
+        if got is not None:
+            return got
+        pool: list[tuple[float, str]] = []
+        lev = Levenshtein.distance
+        for sk, dist in self.skeletons_near(token):
+            for syl, count in self.by_skeleton[sk]:
+                # Cheap pre-rank (C-speed edit distances, frequency) so the channel's
+                # dynamic programme runs on a few candidates only.
+                pool.append((3 * dist + lev(token, syl) - 0.4 * math.log(count + 1), syl, count))
+        pool.sort()
+        logp = self.channel.logp
+        log_total = self.log_total
+        scored = [Match(syl, logp(token, syl), math.log(count + 1) - log_total) for _, syl, count in pool[: self.pool]]
+        scored.sort(key=lambda m: (-m.score, m.syllable))
+        got = scored[:limit]
+        if len(self._memo) > 500_000:
+            self._memo.clear()
+        self._memo[key] = got
+        return got
+
+
+def build_index(lex: Lexicon, channel: Channel) -> FuzzyIndex:
+    """An index over the lexicon's syllables (special ids excluded)."""
+    syllables = ((s, lex.counts[i]) for s, i in lex.vocab.items() if not s.startswith("<"))
+    extra = ((s, n) for bucket in lex.by_stripped.values() for s, n in bucket if s not in lex.vocab)
+    return FuzzyIndex([*syllables, *extra], channel)
+
+
+@lru_cache(maxsize=1)
+def default_channel() -> Channel:
+    """The shipped channel model (lexicons/channel.tsv), loaded once."""
+    return Channel.load(lexicon_dir() / "channel.tsv")
+
+
+@lru_cache(maxsize=1)
+def default_index() -> FuzzyIndex:
+    """The index over the shipped lexicon, built on first use."""
+    return build_index(default_lexicon(), default_channel())
+
+
+def lookup(token: str, limit: int = 5) -> list[Match]:
+    """Top syllables for a damaged token, with channel ln-probabilities (default index).
+
+    >>> lookup("Pang")[0].syllable
+    'đảng'
+    """
+    return default_index().lookup(token, limit)
+
+
+def distance(ocr: str, syllable: str) -> float:
+    """Channel cost (-ln P) of reading ``syllable`` as ``ocr``; 0 is a perfect read.
+
+    >>> distance("cua", "của") < distance("cua", "cưa")
+    True
+    """
+    return -default_channel().logp(ocr.lower(), syllable.lower())
+
+
+def similarity(ocr: str, syllable: str) -> float:
+    """P(ocr | syllable) under the channel, in 0..1."""
+    return math.exp(-distance(ocr, syllable))

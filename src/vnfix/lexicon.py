@@ -1,0 +1,102 @@
+"""The lexicons vnfix ships: syllables with counts, words, acronyms, and the n-gram model.
+
+Everything is loaded lazily, once per process (``default_lexicon()``), and is
+read-only afterwards, so one ``Lexicon`` serves every thread. User words extend
+a copy (``Lexicon.extended``), never the shared default.
+
+>>> lex = default_lexicon()
+>>> [s for s, _ in lex.by_stripped["duong"]][:3]
+['đường', 'dương', 'đương']
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from functools import lru_cache
+from pathlib import Path
+
+from .lm import SPECIALS, NgramModel
+from .normalise import normalise
+from .syllable import normalize_tone, parse, strip_marks
+
+
+def lexicon_dir() -> Path:
+    """Where the lexicon files are: $VNFIX_LEXICONS, the installed package, or the source tree."""
+    env = os.environ.get("VNFIX_LEXICONS")
+    if env:
+        return Path(env)
+    here = Path(__file__).resolve().parent
+    for cand in (here / "lexicons", here.parents[1] / "lexicons"):
+        if (cand / "lm.bin").exists():
+            return cand
+    raise FileNotFoundError("vnfix lexicons not found; set VNFIX_LEXICONS to the folder holding lm.bin")
+
+
+@dataclass
+class Lexicon:
+    """Syllable inventory, candidate index, word lists and language model."""
+
+    vocab: dict[str, int]
+    counts: list[int]
+    by_stripped: dict[str, list[tuple[str, int]]]
+    words: frozenset[str]
+    acronyms: dict[str, str]  # stripped upper-case form -> acronym (HDND -> HĐND)
+    lm: NgramModel
+    user_words: frozenset[str] = field(default_factory=frozenset)
+
+    @classmethod
+    def load(cls, folder: Path | None = None) -> Lexicon:
+        folder = folder or lexicon_dir()
+        vocab: dict[str, int] = {}
+        counts: list[int] = []
+        by_stripped: dict[str, list[tuple[str, int]]] = {}
+        with open(folder / "syllables.tsv", encoding="utf-8") as f:
+            for i, line in enumerate(f):
+                syl, n = line.rstrip("\n").split("\t")
+                vocab[syl] = i
+                counts.append(int(n))
+                if i >= len(SPECIALS):
+                    by_stripped.setdefault(strip_marks(syl), []).append((syl, int(n)))
+        words = frozenset((folder / "words.txt").read_text(encoding="utf-8").split("\n")) - {""}
+        acronyms = {strip_marks(a): a for a in (folder / "acronyms.txt").read_text(encoding="utf-8").split()}
+        return cls(vocab, counts, by_stripped, words, acronyms, NgramModel(folder / "lm.bin"))
+
+    def extended(self, words: Iterable[str]) -> Lexicon:
+        """A copy that also knows ``words`` (names, terms): their syllables become candidates.
+
+        >>> lex = default_lexicon().extended(["Pắc Nậm"])
+        >>> "pắc" in {s for s, _ in lex.by_stripped["pac"]}
+        True
+        """
+        by_stripped = {k: list(v) for k, v in self.by_stripped.items()}
+        added = set()
+        acronyms = dict(self.acronyms)
+        for entry in words:
+            entry = normalise(entry.strip())
+            if not entry or entry.startswith("#"):
+                continue
+            if entry.isupper() and " " not in entry:
+                acronyms[strip_marks(entry)] = entry
+                continue
+            added.add(entry.lower())
+            for part in entry.lower().split():
+                if parse(part) is None:
+                    continue
+                syl = normalize_tone(part)
+                bucket = by_stripped.setdefault(strip_marks(syl), [])
+                if all(s != syl for s, _ in bucket):
+                    # A user word is a strong hint: rank it with the common syllables.
+                    bucket.insert(0, (syl, max((n for _, n in bucket), default=1)))
+        return Lexicon(self.vocab, self.counts, by_stripped, self.words | added, acronyms, self.lm,
+                       self.user_words | added)
+
+    def id_of(self, syllable: str) -> int:
+        return self.vocab.get(syllable, 2)  # 2 = <unk>
+
+
+@lru_cache(maxsize=1)
+def default_lexicon() -> Lexicon:
+    """The shipped lexicons, loaded on first use and shared by the whole process."""
+    return Lexicon.load()
