@@ -37,6 +37,19 @@ LP_DELETE = math.log(0.001)
 LP_KEEP = math.log(0.97)  # a letter read as itself
 
 
+def _base_table() -> str:
+    """Every BMP code point mapped to its letter without marks (one char), for the C twin of _single."""
+    out = []
+    for cp in range(0x10000):
+        ch = chr(cp)
+        if 0xD800 <= cp <= 0xDFFF:
+            out.append(ch)
+            continue
+        b = strip_marks(ch.lower())
+        out.append(b if len(b) == 1 else ch)
+    return "".join(out)
+
+
 def skeleton(word: str) -> str:
     """Lower case, no marks, OCR symbols read as the letter they usually stand for (for alignment)."""
     return strip_marks(word.lower()).translate(_ALIGN_AS)
@@ -77,7 +90,12 @@ class Channel:
     """ln P(OCR text | gold syllable) from learned rewrite rules."""
 
     def __init__(self, rules: dict[tuple[str, str], float]) -> None:
+        from .lm import native_module
+
         self.rules = rules
+        native = native_module()
+        self.native = native.NativeChannel(rules, _base_table(), LP_SAME_LETTER, LP_OTHER, LP_INSERT,
+                                           LP_DELETE, LP_KEEP) if native else None
         self._memo: dict[tuple[str, str], float] = {}
         self._core_memo: dict[tuple[str, str], float] = {}
 
@@ -133,6 +151,12 @@ class Channel:
             return LP_KEEP
         return LP_SAME_LETTER if strip_marks(g) == strip_marks(o.lower()) else LP_OTHER
 
+    def scores(self, ocr: str, golds: list[str]) -> list[float]:
+        """``[logp(ocr, g) for g in golds]``, in C when the accelerator is built."""
+        if self.native is not None:
+            return self.native.scores(ocr, golds)
+        return [self.logp(ocr, g) for g in golds]
+
     def logp(self, ocr: str, gold: str) -> float:
         """Best-path ln P(ocr | gold) for a lower-case OCR token and a lower-case syllable."""
         key = (ocr, gold)
@@ -172,6 +196,10 @@ class Channel:
             return 0.0
         if n == m == 1:
             return max(self._single(gold, ocr), self._single(gold, "") + self._single("", ocr))
+        if n == m and all((gold[i:i + 2], ocr[i:i + 2]) not in self.rules for i in range(n - 1)):
+            # No two-letter rule applies at any aligned position: one-to-one rewrites are
+            # the best path whenever every one of them is likelier than a delete+insert.
+            return sum(max(self._single(g, o), LP_DELETE + LP_INSERT) for g, o in zip(gold, ocr))
         rules = self.rules
         single = self._single
         neg = -1e9

@@ -27,6 +27,9 @@ _E = SPECIALS.index("</s>")
 
 def viterbi(lattice: Sequence[Sequence[Candidate]], lm: NgramModel, beam: int = 8) -> list[int]:
     """Index of the chosen candidate at each position of ``lattice``."""
+    if lm.native is not None:
+        return lm.native.viterbi([[c[0] for c in cands] for cands in lattice],
+                                 [[c[2] for c in cands] for cands in lattice], beam)
     score = lm.score
     unigram = lm.unigram
     # state (prev id, cur id) -> (total ln-prob, back-pointer state, candidate index)
@@ -67,20 +70,26 @@ def viterbi(lattice: Sequence[Sequence[Candidate]], lm: NgramModel, beam: int = 
     return path
 
 
-def posteriors(lattice: Sequence[Sequence[Candidate]], path: Sequence[int], pos: int,
-               lm: NgramModel) -> list[float]:
-    """P(candidate | chosen neighbours) for every candidate at ``pos``: the local confidence."""
+def posteriors(lattice: Sequence[Sequence[Candidate]], path: Sequence[int], positions: Sequence[int],
+               lm: NgramModel) -> list[list[float]]:
+    """For each position: P(candidate | chosen neighbours) of every candidate there (the confidence)."""
+    if lm.native is not None:
+        return lm.native.posteriors([[c[0] for c in cands] for cands in lattice],
+                                    [[c[2] for c in cands] for cands in lattice], list(path), list(positions))
     ids = [_S, _S] + [lattice[i][k].lm_id for i, k in enumerate(path)] + [_E, _E]
-    p = pos + 2
-    scores = []
-    for c, _, ch in lattice[pos]:
-        s = ch + lm.score(ids[p - 2], ids[p - 1], c)
-        if p + 1 < len(ids):
-            s += lm.score(ids[p - 1], c, ids[p + 1])
-        if p + 2 < len(ids) and p + 1 < len(ids) - 2:
-            s += lm.score(c, ids[p + 1], ids[p + 2])
-        scores.append(s)
-    top = max(scores)
-    exp = [math.exp(s - top) for s in scores]
-    z = sum(exp)
-    return [e / z for e in exp]
+    out = []
+    for pos in positions:
+        p = pos + 2
+        scores = []
+        for c, _, ch in lattice[pos]:
+            s = ch + lm.score(ids[p - 2], ids[p - 1], c)
+            if p + 1 < len(ids):
+                s += lm.score(ids[p - 1], c, ids[p + 1])
+            if p + 2 < len(ids) and p + 1 < len(ids) - 2:
+                s += lm.score(c, ids[p + 1], ids[p + 2])
+            scores.append(s)
+        top = max(scores)
+        exp = [math.exp(s - top) for s in scores]
+        z = sum(exp)
+        out.append([e / z for e in exp])
+    return out

@@ -213,24 +213,30 @@ class Fixer:
             lattice = self._lattice(slots)
             ambiguous = any(len(c) > 1 for c in lattice)
             path = viterbi(lattice, self.lexicon.lm, self.config.beam) if ambiguous else [0] * len(slots)
+            changed: list[tuple[int, _Slot, int, str]] = []
             for pos, (slot, k) in enumerate(zip(slots, path)):
-                if not slot.repairable:
-                    continue
-                chosen = lattice[pos][k]
-                text = self._render(slot.token.text, chosen)
-                if text == slot.token.text:
-                    continue
-                need_conf = explain or self.config.threshold > 0
-                probs = posteriors(lattice, path, pos, self.lexicon.lm) if need_conf and len(lattice[pos]) > 1 else [1.0]
-                conf = probs[k] if len(probs) > 1 else 1.0
+                if slot.repairable:
+                    text = self._render(slot.token.text, lattice[pos][k])
+                    if text != slot.token.text:
+                        changed.append((pos, slot, k, text))
+            need_conf = explain or self.config.threshold > 0
+            asked = [pos for pos, *_ in changed if need_conf and len(lattice[pos]) > 1]
+            probs = dict(zip(asked, posteriors(lattice, path, asked, self.lexicon.lm))) if asked else {}
+            for pos, slot, k, text in changed:
+                p = probs.get(pos, [1.0] * len(lattice[pos]))
+                conf = p[k]
                 if conf < self.config.threshold:
                     continue
                 edit = None
                 if explain:
-                    alts = sorted(((self._render(slot.token.text, c), p) for i, (c, p) in enumerate(zip(lattice[pos], probs))
-                                   if i != k), key=lambda a: -a[1])[:4]
+                    alts: dict[str, float] = {}
+                    for i, (c, q) in enumerate(zip(lattice[pos], p)):
+                        alt = self._render(slot.token.text, c)
+                        if i != k and alt != text:
+                            alts[alt] = alts.get(alt, 0.0) + q
+                    best = sorted(alts.items(), key=lambda a: (-a[1], a[0]))[:4]
                     edit = Edit(slot.offset, slot.offset + len(slot.token.text), slot.token.text, text,
-                                round(conf, 4), tuple((a, round(p, 4)) for a, p in alts))
+                                round(conf, 4), tuple((a, round(q, 4)) for a, q in best))
                 out[slot.index] = (text, edit, len(slot.token.text))
         yield from out
 

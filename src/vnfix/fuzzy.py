@@ -27,6 +27,9 @@ from .channel import Channel, skeleton
 from .lexicon import Lexicon, default_lexicon, lexicon_dir
 
 
+MAX_TOKEN = 20  # longer tokens are no damaged syllable
+
+
 class Match(NamedTuple):
     """A syllable a token may stand for: ln P(token | syllable) under the channel, and ln P(syllable)."""
 
@@ -56,30 +59,41 @@ class FuzzyIndex:
         self.channel = channel
         self.max_distance = max_distance
         self.pool = pool
-        self.by_skeleton: dict[str, list[tuple[str, int]]] = {}
+        counts: dict[str, list[tuple[str, int]]] = {}
         for syl, count in syllables:
-            self.by_skeleton.setdefault(skeleton(syl), []).append((syl, count))
-        for bucket in self.by_skeleton.values():
-            bucket.sort(key=lambda sc: -sc[1])
+            counts.setdefault(skeleton(syl), []).append((syl, count))
+        # skeleton -> [(syllable, ln(count + 1))], commonest first
+        self.by_skeleton: dict[str, list[tuple[str, float]]] = {
+            sk: [(syl, math.log(n + 1)) for syl, n in sorted(b, key=lambda sc: (-sc[1], sc[0]))]
+            for sk, b in counts.items()
+        }
+        self.per_skeleton = (1000, 6, 3)  # syllables taken from a skeleton at distance 0, 1, 2
         self.deletes: dict[str, list[str]] = {}
         for sk in self.by_skeleton:
             for d in _deletes(sk, max_distance):
                 self.deletes.setdefault(d, []).append(sk)
-        self.log_total = math.log(sum(n for bucket in self.by_skeleton.values() for _, n in bucket) + 1)
+        self.log_total = math.log(sum(n for b in counts.values() for _, n in b) + 1)
         self._memo: dict[tuple[str, int], list[Match]] = {}
+        self._near: dict[str, list[tuple[str, int]]] = {}
 
     def skeletons_near(self, token: str) -> list[tuple[str, int]]:
-        """(skeleton, edit distance) for every indexed skeleton close to ``token``'s."""
+        """(skeleton, edit distance) for every indexed skeleton close to ``token``'s (memoised)."""
         q = skeleton(token)
+        got = self._near.get(q)
+        if got is not None:
+            return got
         limit = 1 if len(q) <= 2 else self.max_distance
         found: dict[str, int] = {}
+        lev = Levenshtein.distance
         for d in _deletes(q, limit):
             for sk in self.deletes.get(d, ()):
                 if sk not in found:
-                    dist = Levenshtein.distance(q, sk, score_cutoff=limit)
-                    if dist <= limit:
-                        found[sk] = dist
-        return sorted(found.items(), key=lambda kv: (kv[1], kv[0]))
+                    found[sk] = lev(q, sk, score_cutoff=limit + 1)
+        got = sorted(((sk, d) for sk, d in found.items() if d <= limit), key=lambda kv: (kv[1], kv[0]))
+        if len(self._near) > 200_000:
+            self._near.clear()
+        self._near[q] = got
+        return got
 
     def lookup(self, token: str, limit: int = 8) -> list[Match]:
         """The ``limit`` most likely syllables for ``token`` (any case), best first."""
@@ -88,17 +102,21 @@ class FuzzyIndex:
         got = self._memo.get(key)
         if got is not None:
             return got
-        pool: list[tuple[float, str]] = []
+        if len(token) > MAX_TOKEN:
+            return []
+        pool: list[tuple[float, str, float]] = []
         lev = Levenshtein.distance
+        per_skeleton = self.per_skeleton
         for sk, dist in self.skeletons_near(token):
-            for syl, count in self.by_skeleton[sk]:
-                # Cheap pre-rank (C-speed edit distances, frequency) so the channel's
-                # dynamic programme runs on a few candidates only.
-                pool.append((3 * dist + lev(token, syl) - 0.4 * math.log(count + 1), syl, count))
+            # Far skeletons contribute only their commonest syllables; a cheap pre-rank
+            # (C-speed edit distance, frequency) leaves the channel's DP a few candidates.
+            for syl, prior in self.by_skeleton[sk][: per_skeleton[dist]]:
+                pool.append((3 * dist + lev(token, syl) - 0.4 * prior, syl, prior))
         pool.sort()
-        logp = self.channel.logp
+        pool = pool[: self.pool]
         log_total = self.log_total
-        scored = [Match(syl, logp(token, syl), math.log(count + 1) - log_total) for _, syl, count in pool[: self.pool]]
+        scores = self.channel.scores(token, [syl for _, syl, _ in pool])
+        scored = [Match(syl, lp, prior - log_total) for (_, syl, prior), lp in zip(pool, scores)]
         scored.sort(key=lambda m: (-m.score, m.syllable))
         got = scored[:limit]
         if len(self._memo) > 500_000:

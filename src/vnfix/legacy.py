@@ -41,6 +41,15 @@ Hence:
   TCVN5712-1): 16 toned capitals of ă â ê ô and five combining tone marks.
   Bytes 0x80-0x9F are read as Windows-1252 punctuation (VN3 keeps C1 free).
 
+VIQR
+----
+As RFC 1456 says, a mark attaches only where it makes a legal letter ("u(" stays
+as is); a backslash keeps a mark (or d, D, backslash) literal, and
+``from_unicode`` writes those escapes where needed ("ba\\." for "ba.").  "dd",
+"DD" and "Dd" are đ/Đ anywhere; "d9", a VNI-typing habit, only at a word start
+before a vowel.  Encoding names are case-insensitive; "abc", "vn3" and
+"vni-windows" are accepted as aliases.
+
 Other limitations: VNI here is VNI-Windows (not VNI-Mac or VNI-DOS); the
 mojibake must be the cp1252/Latin-1 reading (not e.g. cp1258 or UTF-8 of it);
 VIQR's mode switches (\\V \\M \\L) are not interpreted.
@@ -57,8 +66,8 @@ from functools import lru_cache
 __all__ = [
     "LEGACY_ENCODINGS",
     "LOWER_LETTERS",
-    "UPPER_LETTERS",
     "TCVN3_LOSSY_CAPITALS",
+    "UPPER_LETTERS",
     "Detection",
     "decode",
     "detect",
@@ -96,7 +105,8 @@ def _split(letter: str) -> tuple[str, str, str]:
     """'ệ' -> ('e', circumflex, dot below): ASCII base, modifier mark, tone mark."""
     if letter in "đĐ":
         return letter, "", ""
-    base, *marks = unicodedata.normalize("NFD", letter)
+    decomposed = unicodedata.normalize("NFD", letter)
+    base, marks = decomposed[0], decomposed[1:]
     mod = next((m for m in marks if m in (_BREVE, _CIRCUMFLEX, _HORN)), "")
     tone = next((m for m in marks if m in _TONES[1:]), "")
     return base, mod, tone
@@ -297,7 +307,7 @@ def _representable(ch: str, enc: str) -> bool:
 
 
 def _clean(text: str, enc: str, errors: str) -> str:
-    out = []
+    out: list[str] = []
     for i, ch in enumerate(text):
         if _representable(ch, enc):
             out.append(ch)
@@ -309,7 +319,8 @@ def _clean(text: str, enc: str, errors: str) -> str:
 
 
 def _vni_to_unicode(text: str) -> str:
-    out, i, n = [], 0, len(text)
+    out: list[str] = []
+    i, n = 0, len(text)
     while i < n:
         ch, low = text[i], text[i].lower()
         nxt = text[i + 1].lower() if i + 1 < n else ""
@@ -340,12 +351,14 @@ def _viqr_to_unicode(text: str) -> str:
         if ch == "\\" and nxt in _VIQR_ESCAPABLE:  # escaped mark: literal
             out.append(nxt)
             i += 2
-        elif ch in "dD" and (nxt == "d" or (ch == "D" and nxt == "D")):  # dd, DD, Dd
-            out.append("đ" if ch == "d" else "Đ")
-            i += 2
-        elif (  # "d9" (VNI typing habit) only where unambiguous: word start, before a vowel
-            ch in "dD" and nxt == "9" and i + 2 < n and text[i + 2] in "aeiouyAEIOUY"
-            and not (out and out[-1].isalnum())
+        elif (
+            ch in "dD"
+            and (
+                nxt == "d"
+                or (ch == "D" and nxt == "D")  # dd, DD, Dd
+                # "d9" (a VNI typing habit) only where unambiguous: at a word start, before a vowel
+                or (nxt == "9" and text[i + 2 : i + 3] in tuple("aeiouyAEIOUY") and not (out and out[-1].isalnum()))
+            )
         ):
             out.append("đ" if ch == "d" else "Đ")
             i += 2
@@ -375,8 +388,10 @@ def _viqr_from_unicode(text: str) -> str:
             open_vowel = (base.lower(), bool(mod), bool(tone)) if base in "aeiouyAEIOUY" else None
             continue
         if ch in _VIQR_TONE or ch in _VIQR_MOD:
-            attaches = open_vowel is not None and not open_vowel[2] and (
-                ch in _VIQR_TONE or (not open_vowel[1] and open_vowel[0] in _VIQR_MOD_BASES[_VIQR_MOD[ch]])
+            attaches = (
+                open_vowel is not None
+                and not open_vowel[2]
+                and (ch in _VIQR_TONE or (not open_vowel[1] and open_vowel[0] in _VIQR_MOD_BASES[_VIQR_MOD[ch]]))
             )
             out.append("\\" + ch if attaches else ch)
         elif ch in "dD":
@@ -406,7 +421,7 @@ def _restore_caps(out: list[str], caseless: list[bool]) -> None:
     """
     text = "".join(out)  # TCVN3 decodes one character to one character, so indices agree
     for line_match in re.finditer(r"[^\n]+", text):
-        chunks = []  # (start, end, kind, n_capitals, has_caseless)
+        chunks: list[tuple[int, int, str, int, bool]] = []  # start, end, kind, capitals, has caseless
         for m in _CHUNK.finditer(line_match.group()):
             s, e = m.start() + line_match.start(), m.end() + line_match.start()
             lower = sum(out[k].islower() and not caseless[k] for k in range(s, e))
@@ -432,14 +447,21 @@ def _restore_caps(out: list[str], caseless: list[bool]) -> None:
 # --- Detection --------------------------------------------------------------------------------
 @dataclass(frozen=True)
 class Detection:
-    """What ``detect`` found: an encoding name, or None for Unicode (or unknown) text."""
+    """What ``detect`` found: an encoding name, or None for Unicode (or unknown) text.
+
+    >>> found = detect("Hello world")
+    >>> found.encoding, found.confidence
+    (None, 1.0)
+    >>> found.evidence
+    'reads as is (0% Vietnamese syllables); no legacy reading repairs a word'
+    """
 
     encoding: str | None
     confidence: float
     evidence: str
 
 
-_ONSETS = frozenset("b c ch d đ g gh gi h k kh l m n ng ngh nh p ph qu r s t th tr v x".split())
+_ONSETS = frozenset("b c ch d đ g gh gi h k kh l m n ng ngh nh p ph qu r s t th tr v x".split())  # noqa: SIM905
 _RHYMES = frozenset(
     """a ai ao au ay ac ach am an ang anh ap at ăc ăm ăn ăng ăp ăt âc âm ân âng âp ât âu ây
     e eo ec em en eng ep et ê êu êch êm ên ênh êp êt
@@ -448,7 +470,7 @@ _RHYMES = frozenset(
     u ua ui uc um un ung up ut uôc uôi uôm uôn uông uôt
     ư ưa ưi ưu ưc ưm ưn ưng ưt ươc ươi ươm ươn ương ươp ươt ươu y yêm yên yêng yêt yêu
     oa oai oao oay oac oach oam oan oang oanh oap oat oăc oăm oăn oăng oăt oe oeo oen oet
-    uân uâng uât uây uê uêch uênh uy uya uych uyên uyêt uynh uyt uyu uơ""".split()
+    uân uâng uât uây uê uêch uênh uy uya uych uyên uyêt uynh uyt uyu uơ""".split()  # noqa: SIM905 (a table)
 )
 _FRONT = tuple("eêiy")
 
@@ -482,9 +504,8 @@ def _is_syllable(word: str) -> bool:
 # Only ASCII and typographic punctuation is stripped from word ends: Latin-1 symbols such as
 # "§" or "·" are letters in disguise (TCVN3 Đ, ã) and must count against the text as is.
 _PUNCT = string.punctuation + "“”‘’„‚‹›–—…"
-
-
 _PUNCT_BUT_VIQR = "".join(c for c in _PUNCT if c not in _VIQR_TONE and c not in _VIQR_MOD)
+_PUNCT_BUT_DOT = _PUNCT.replace(".", "")
 
 
 def _chunk_ok(chunk: str, viqr: bool = False) -> bool:
@@ -496,36 +517,51 @@ def _chunk_ok(chunk: str, viqr: bool = False) -> bool:
     return all(_is_syllable(p) for p in re.split(r"[-/]", core))  # "Hà-Nội", "QĐ-UBND"
 
 
-_MARKED_VOWELS = frozenset(v for v in _ALL_VOWEL_FORMS if v not in "aeiouy") | frozenset(
-    v.upper() for v in _ALL_VOWEL_FORMS if v not in "aeiouy"
-)
-_CONTRACTION = re.compile(r"[A-Za-z]+'(?:s|t|m|d|ll|re|ve)", re.IGNORECASE)
+_LETTER_RUN = re.compile(r"[^\W\d_]+")
+_VOWEL_LETTERS = frozenset("aeiouy" + "".join(_ALL_VOWEL_FORMS))
+
+
+def _converted_ok(text: str) -> bool:
+    """Is converted text Vietnamese?  Judged by letter runs, so "(m3)/giờ", "ngày03" or
+    "MDMA" pass; runs without a vowel and upper-case ASCII acronyms are not judged."""
+    runs = [
+        r
+        for r in _LETTER_RUN.findall(text)
+        if _VOWEL_LETTERS.intersection(r.lower()) and not (r.isascii() and r.isupper() and len(r) > 1)
+    ]
+    return bool(runs) and all(_is_syllable(r) for r in runs)
+
+
+_MARKED_VOWELS = frozenset(LOWER_LETTERS + UPPER_LETTERS) - {"đ", "Đ"}
+# English that looks like VIQR: contractions (I'm = "Ím") and dotted abbreviations (a.m. = "ạm.").
+_ENGLISH_MARKS = re.compile(r"[A-Za-z]+'(?:s|t|m|d|ll|re|ve)|(?:[A-Za-z]\.){2,}", re.IGNORECASE)
 _MAX_CHUNKS = 3000  # enough to judge; keeps detect() fast on whole files
 
 
-def _score(chunks: list[str], asis: list[bool], enc: str) -> tuple[float, int, str]:
+def _score(chunks: list[str], asis: list[bool], enc: str) -> tuple[float, int, float, str]:
     good = bad = valid = 0
-    for chunk, ok_before in zip(chunks, asis):
+    for chunk, ok_before in zip(chunks, asis, strict=True):
         conv = to_unicode(chunk, enc, restore_caps=False)
         if enc == "viqr" and conv != chunk:
             ok_before = _chunk_ok(chunk, viqr=True)
-        ok_after = ok_before if conv == chunk else _chunk_ok(conv)
+        ok_after = ok_before if conv == chunk else _converted_ok(conv)
         valid += ok_after
-        if conv == chunk or ok_before and ok_after:
+        if conv == chunk or (ok_before and ok_after):
             continue
         if enc == "viqr":
             # English punctuation is no evidence either way: "It's", "What?", "go."
             stem = chunk.rstrip(".?!,;:\"')")
-            if _CONTRACTION.fullmatch(chunk.strip(_PUNCT)) or to_unicode(stem, enc) == stem:
+            if _ENGLISH_MARKS.fullmatch(chunk.strip(_PUNCT_BUT_DOT)) or to_unicode(stem, enc) == stem:
                 continue
         if ok_after:
             good += 1
         elif any(ch in _MARKED_VOWELS and ch not in chunk for ch in conv):
             bad += 1  # it produced Vietnamese letters, but not Vietnamese words
     coverage = valid / len(chunks)
-    purity = good / (good + bad) if good else 0.0
-    confidence = purity * (1 - 0.3**good) * min(1.0, coverage / 0.6)
-    return confidence, good, f"{enc}: {good} words repaired, {bad} spoiled, {coverage:.0%} Vietnamese after"
+    purity = good / (good + 2 * bad) if good else 0.0  # real legacy text almost never spoils a word
+    confidence = purity * (1 - 0.3**good) * min(1.0, coverage / 0.6) ** 2  # legacy text reads as Vietnamese
+    why = f"{enc}: repaired {good} of {len(chunks)} words, spoiled {bad}, {coverage:.0%} Vietnamese after"
+    return confidence, good, coverage, why
 
 
 def detect(text: str | bytes) -> Detection:
@@ -545,21 +581,26 @@ def detect(text: str | bytes) -> Detection:
     True
     """
     if isinstance(text, (bytes, bytearray, memoryview)):
+        data = bytes(text)
         try:
-            text = bytes(text).decode("utf-8")
+            text = data.decode("utf-8")
         except UnicodeDecodeError:
-            text = _bytes_to_text(bytes(text))
+            text = _bytes_to_text(data)
     text = _nfc(text).translate(_C1_TO_CP1252)
     chunks = [c for c in text.split() if any(ch.isalpha() for ch in c)][:_MAX_CHUNKS]
     if not chunks:
         return Detection(None, 0.0, "no words to judge")
     asis = [_chunk_ok(c) for c in chunks]
     scores = sorted(((*_score(chunks, asis, enc), enc) for enc in LEGACY_ENCODINGS), reverse=True)
-    (best, good, why, enc), (second, good2, _, _) = scores[0], scores[1]
-    # A rival reading lowers trust in proportion to its strength and to the share of words it repairs.
-    confidence = best * (1 - 0.5 * second * min(1.0, good2 / good)) if good else 0.0
+    (best, good, cov, why, enc), (second, good2, cov2, _, _) = scores[0], scores[1]
+    # A rival reading lowers trust by its own strength, scaled by how many words it repairs
+    # and how Vietnamese it leaves the text, relative to the best reading.
+    rival = second * min(1.0, good2 / good) * min(1.0, cov2 / cov) ** 2 if good else 0.0
+    confidence = best * (1 - 0.5 * rival)
     if confidence >= 0.5:
         return Detection(enc, round(confidence, 3), why)
     vietnamese = sum(asis) / len(asis)
-    rival = f"best legacy reading {why}" if good else "no legacy reading repairs a word"
-    return Detection(None, round(1 - confidence, 3), f"reads as is ({vietnamese:.0%} Vietnamese syllables); {rival}")
+    best_reading = f"best legacy reading {why}" if good else "no legacy reading repairs a word"
+    return Detection(
+        None, round(1 - confidence, 3), f"reads as is ({vietnamese:.0%} Vietnamese syllables); {best_reading}"
+    )

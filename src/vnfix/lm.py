@@ -19,13 +19,26 @@ from __future__ import annotations
 
 import struct
 from array import array
+import os
 from bisect import bisect_left
 from pathlib import Path
+from typing import Any
 
 BITS = 15  # ids are < 2**15, so a bigram key fits in 30 bits and a trigram key in 45
 SPECIALS = ("<s>", "</s>", "<unk>", "<num>")
 HEADER = struct.Struct("<8sIII")
 SCALE = 1000.0
+
+
+def native_module() -> Any:
+    """The compiled accelerator, or None (not built, or VNFIX_PURE=1 asks for pure Python)."""
+    if os.environ.get("VNFIX_PURE") == "1":
+        return None
+    try:
+        from . import _native
+    except ImportError:
+        return None
+    return _native
 
 
 def quantize(logp: float) -> int:
@@ -54,6 +67,8 @@ class NgramModel:
         self.unigram_backoff = [v / SCALE for v in self.uni_bo]
         self._tri: dict[int, tuple[dict[int, float], float]] = {}
         self._bi: dict[int, dict[int, float]] = {}
+        native = native_module()
+        self.native = native.NativeLM(*(a.tobytes() for a in arrays)) if native else None
 
     @staticmethod
     def _slice(keys: array, values: array, prefix: int, shift: int) -> dict[int, float]:

@@ -41,8 +41,9 @@ def sniff(head: bytes, name: str) -> Encoding:
     for bom, codec in _BOMS:
         if head.startswith(bom):
             return Encoding(codec, bom if codec == "utf-8-sig" else b"")
-    if b"\x00" in head:
-        raise InputError(f"{name}: looks like a binary file (NUL byte at offset {head.index(b'\x00')}); not processed")
+    nul = head.find(b"\x00")
+    if nul >= 0:
+        raise InputError(f"{name}: looks like a binary file (NUL byte at offset {nul}); not processed")
     return Encoding("utf-8", b"")
 
 
