@@ -33,7 +33,7 @@ def main() -> None:
     ap.add_argument("--dev", type=Path, default=root.parent / "shared" / "dev")
     ap.add_argument("--pairs", type=Path, default=root / "build" / "ocr_pairs")
     ap.add_argument("--holdout", default="003", help="dev page kept out of training")
-    ap.add_argument("--dev-weight", type=int, default=3, help="real pages count this many times")
+    ap.add_argument("--dev-weight", type=int, default=10, help="real pages count this many times")
     ap.add_argument("--out", type=Path, default=root / "lexicons" / "channel.tsv")
     args = ap.parse_args()
 

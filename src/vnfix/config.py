@@ -38,7 +38,9 @@ class Config:
     threshold: float = 0.5
     """A repair is applied only when the model's confidence in it (the posterior of the
     chosen reading given its neighbours, 0..1) reaches this value; below it the word is
-    left as it was. 0 applies every best guess."""
+    left as it was. 0 applies every best guess. Marks restored to a word written with
+    none at all (``nguoi`` → ``người``) are always applied: the unmarked spelling is
+    the least likely reading."""
 
     beam: int = 8
     """How many decoder states survive each word. Larger is slower and rarely better."""

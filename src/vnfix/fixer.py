@@ -20,17 +20,24 @@ from typing import NamedTuple
 
 import regex
 
-from .candidates import NUM, Candidate, is_clean, repair, restore
+from .candidates import NUM, Candidate, is_clean, keep_as_is, repair, restore
 from .config import Config
 from .decode import posteriors, viterbi
 from .fuzzy import FuzzyIndex, build_index, default_channel, default_index
 from .lexicon import Lexicon, default_lexicon
 from .normalise import normalise
 from .render import render
-from .syllable import normalize_tone
+from .syllable import normalize_tone, strip_marks
 from .tokenize import Token, iter_tokens
 
 MAX_WINDOW = 200  # words; bounds memory and latency on text without punctuation
+# Window damage rates are rounded to the nearest of these steps, so that candidate lists can be memoised.
+DAMAGE_STEPS = (0.01, 0.02, 0.05, 0.1, 0.15, 0.2, 0.3, 0.4, 0.5, 0.6, 0.7, 0.8, 0.9)
+CLEAN_WINDOW = 0.05
+
+
+def _bucket(rate: float) -> float:
+    return min(DAMAGE_STEPS, key=lambda d: (abs(d - rate), d))
 _CACHE_LIMIT = 200_000
 
 
@@ -138,12 +145,21 @@ class Fixer:
         marked = any(_OCR_MARK.search(w) for w in words)
         damaged = sum(not is_clean(w, lex) for w in words)
         # Share of damaged words in this window, smoothed: the prior that any one word is damaged.
-        damage = min(0.9, max(0.01, (damaged + 0.5) / (len(words) + 1.5)))
-        bucket = round(damage, 2)
+        damage = _bucket((damaged + 0.5) / (len(words) + 1.5))
         index = self.index
-        return [self._memo(("o", s.token.text, marked, bucket),
-                           lambda w=s.token.text: repair(w, lex, index, cfg.max_candidates, marked, bucket))
-                if s.repairable else fixed for s in slots]
+        out = []
+        for s in slots:
+            if not s.repairable:
+                out.append(fixed)
+                continue
+            w = s.token.text
+            if marked and damage <= CLEAN_WINDOW and is_clean(w, lex):
+                # A known word among known words: nothing suggests damage, keep it (and save the work).
+                out.append(self._memo(("k", w), lambda w=w: [keep_as_is(w, lex)]))
+            else:
+                out.append(self._memo(("o", w, marked, damage),
+                                      lambda w=w: repair(w, lex, index, cfg.max_candidates, marked, damage)))
+        return out
 
     def _memo(self, key: tuple[object, ...], make: Callable[[], list[Candidate]]) -> list[Candidate]:
         got = self._cands.get(key)
@@ -225,7 +241,10 @@ class Fixer:
             for pos, slot, k, text in changed:
                 p = probs.get(pos, [1.0] * len(lattice[pos]))
                 conf = p[k]
-                if conf < self.config.threshold:
+                # Marks restored to a word written without any is not a guess the threshold guards:
+                # the unmarked spelling is the least likely reading there is.
+                restoring = slot.token.text.isascii() and strip_marks(text) == slot.token.text
+                if conf < self.config.threshold and not restoring:
                     continue
                 edit = None
                 if explain:

@@ -67,21 +67,24 @@ class FuzzyIndex:
             sk: [(syl, math.log(n + 1)) for syl, n in sorted(b, key=lambda sc: (-sc[1], sc[0]))]
             for sk, b in counts.items()
         }
-        self.per_skeleton = (1000, 6, 3)  # syllables taken from a skeleton at distance 0, 1, 2
+        # A skeleton at distance 0, 1, 2 from the query contributes its 1000, 6, 3 commonest
+        # syllables, as ready-made columns: (syllables, pre-rank offsets, ln(count + 1)).
+        self._columns = {
+            sk: [([s for s, _ in b[:n]], [3.0 * dist - 0.4 * p for _, p in b[:n]], [p for _, p in b[:n]])
+                 for dist, n in enumerate((1000, 6, 3))]
+            for sk, b in self.by_skeleton.items()
+        }
         self.deletes: dict[str, list[str]] = {}
         for sk in self.by_skeleton:
             for d in _deletes(sk, max_distance):
                 self.deletes.setdefault(d, []).append(sk)
         self.log_total = math.log(sum(n for b in counts.values() for _, n in b) + 1)
         self._memo: dict[tuple[str, int], list[Match]] = {}
-        self._near: dict[str, list[tuple[str, int]]] = {}
+        self._near: dict[str, tuple[list[str], list[float], list[float]]] = {}
 
     def skeletons_near(self, token: str) -> list[tuple[str, int]]:
-        """(skeleton, edit distance) for every indexed skeleton close to ``token``'s (memoised)."""
+        """(skeleton, edit distance) for every indexed skeleton close to ``token``'s."""
         q = skeleton(token)
-        got = self._near.get(q)
-        if got is not None:
-            return got
         limit = 1 if len(q) <= 2 else self.max_distance
         found: dict[str, int] = {}
         lev = Levenshtein.distance
@@ -89,10 +92,24 @@ class FuzzyIndex:
             for sk in self.deletes.get(d, ()):
                 if sk not in found:
                     found[sk] = lev(q, sk, score_cutoff=limit + 1)
-        got = sorted(((sk, d) for sk, d in found.items() if d <= limit), key=lambda kv: (kv[1], kv[0]))
-        if len(self._near) > 200_000:
-            self._near.clear()
-        self._near[q] = got
+        return sorted(((sk, d) for sk, d in found.items() if d <= limit), key=lambda kv: (kv[1], kv[0]))
+
+    def _neighbours(self, token: str) -> tuple[list[str], list[float], list[float]]:
+        """Syllables near ``token``'s skeleton, with their pre-rank offsets and ln(count + 1) (memoised)."""
+        q = skeleton(token)
+        got = self._near.get(q)
+        if got is None:
+            golds: list[str] = []
+            offsets: list[float] = []
+            priors: list[float] = []
+            for sk, dist in self.skeletons_near(token):
+                g, o, p = self._columns[sk][dist]
+                golds.extend(g)
+                offsets.extend(o)
+                priors.extend(p)
+            if len(self._near) > 200_000:
+                self._near.clear()
+            got = self._near[q] = (golds, offsets, priors)
         return got
 
     def lookup(self, token: str, limit: int = 8) -> list[Match]:
@@ -104,19 +121,11 @@ class FuzzyIndex:
             return got
         if len(token) > MAX_TOKEN:
             return []
-        pool: list[tuple[float, str, float]] = []
-        lev = Levenshtein.distance
-        per_skeleton = self.per_skeleton
-        for sk, dist in self.skeletons_near(token):
-            # Far skeletons contribute only their commonest syllables; a cheap pre-rank
-            # (C-speed edit distance, frequency) leaves the channel's DP a few candidates.
-            for syl, prior in self.by_skeleton[sk][: per_skeleton[dist]]:
-                pool.append((3 * dist + lev(token, syl) - 0.4 * prior, syl, prior))
-        pool.sort()
-        pool = pool[: self.pool]
+        golds, offsets, priors = self._neighbours(token)
+        # A cheap pre-rank (edit distance, frequency) leaves the channel's DP a few candidates.
+        order, logps = self.channel.best(token, golds, offsets, self.pool)
         log_total = self.log_total
-        scores = self.channel.scores(token, [syl for _, syl, _ in pool])
-        scored = [Match(syl, lp, prior - log_total) for (_, syl, prior), lp in zip(pool, scores)]
+        scored = [Match(golds[i], lp, priors[i] - log_total) for i, lp in zip(order, logps)]
         scored.sort(key=lambda m: (-m.score, m.syllable))
         got = scored[:limit]
         if len(self._memo) > 500_000:

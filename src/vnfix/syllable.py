@@ -274,18 +274,18 @@ def normalize_tone(word: str, style: ToneStyle = "old") -> str:
 
 
 def apply_case(pattern: str, word: str) -> str:
-    """Give ``word`` the letter case of ``pattern`` (lower, UPPER, Title or per letter).
+    """Give ``word`` the letter case of ``pattern``: lower, UPPER or Title.
 
-    >>> apply_case("VIET", "việt"), apply_case("Viet", "việt"), apply_case("viet", "Việt")
-    ('VIỆT', 'Việt', 'việt')
+    Mixed case inside a syllable is OCR noise (``sO``, ``thAm``), not meaning: a
+    pattern that starts in lower case gives lower case, one that starts upper
+    but is not all upper gives Title case.
+
+    >>> apply_case("VIET", "việt"), apply_case("Viet", "việt"), apply_case("viet", "Việt"), apply_case("sO", "số")
+    ('VIỆT', 'Việt', 'việt', 'số')
     """
     letters = [c for c in pattern if c.isalpha()]
-    if not letters or all(c.islower() for c in letters):
+    if not letters or letters[0].islower():
         return word.lower()
-    if all(c.isupper() for c in letters) and len(letters) > 1:
+    if len(letters) > 1 and all(c.isupper() for c in letters):
         return word.upper()
-    if letters[0].isupper() and all(c.islower() for c in letters[1:]):
-        return word[:1].upper() + word[1:].lower()
-    if len(pattern) == len(word):
-        return "".join(w.upper() if p.isupper() else w.lower() for p, w in zip(pattern, word))
-    return word[:1].upper() + word[1:].lower() if letters[0].isupper() else word.lower()
+    return word[:1].upper() + word[1:].lower()
