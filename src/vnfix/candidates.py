@@ -91,7 +91,8 @@ def repair(word: str, lex: Lexicon, index: FuzzyIndex, limit: int, marked: bool,
         if m.syllable == asis.text:
             lp = max(lk, lp)
         out[m.syllable] = Candidate(lex.vocab.get(m.syllable, UNK), m.syllable, lp)
-    if asis.text not in out:
+    # In unmarked text a word that some syllable spells unmarked is that syllable, not a foreign word.
+    if asis.text not in out and (marked or low not in lex.by_stripped):
         out[asis.text] = asis._replace(logp=lk + (UNK_SPELLING if asis.lm_id == UNK else 0.0))
     if word.isupper() and len(word) >= 2:
         acro = lex.acronyms.get(strip_marks(word))
