@@ -317,26 +317,30 @@ static PyTypeObject NativeLMType = {
 
 /* ------------------------------------------------------------- channel -- */
 
+#define KEEP_RANGE 0x2000
+#define CORE_MAX 6
+#define CACHE_SIZE 65536
+struct CoreEntry { Py_UCS4 o[CORE_MAX], g[CORE_MAX]; int8_t m, n, used; double value; };
+
 /* A rule key packs gold and OCR segments of up to two UTF-16-range code points each. */
 typedef struct { uint64_t key; double lp; } Rule;
 
 typedef struct {
     PyObject_HEAD
-    Rule *rules;
-    Py_ssize_t nrules;
+    Rule *rules;        /* open-addressing hash table of size tsize (key 0 = empty) */
+    Py_ssize_t nrules, tsize;
     uint16_t *base;     /* code point -> letter without marks, for code points < 0x10000 */
     double lp_same, lp_other, lp_insert, lp_delete, lp_keep;
+    double *keep_lp;    /* ln P(c read as c) for c < KEEP_RANGE */
+    struct CoreEntry *cache;  /* direct-mapped memo of core(): the same cores recur across tokens */
 } NativeChannel;
 
 static void ch_dealloc(NativeChannel *self) {
     PyMem_Free(self->rules);
     PyMem_Free(self->base);
+    PyMem_Free(self->keep_lp);
+    PyMem_Free(self->cache);
     Py_TYPE(self)->tp_free((PyObject *)self);
-}
-
-static int cmp_rule(const void *x, const void *y) {
-    uint64_t a = ((const Rule *)x)->key, b = ((const Rule *)y)->key;
-    return a < b ? -1 : a > b;
 }
 
 static uint64_t pack(const Py_UCS4 *g, Py_ssize_t lg, const Py_UCS4 *o, Py_ssize_t lo, int *ok) {
@@ -350,6 +354,8 @@ static uint64_t pack(const Py_UCS4 *g, Py_ssize_t lg, const Py_UCS4 *o, Py_ssize
     /* the lengths disambiguate e.g. gold "a" from gold "a\0" */
     return k ^ ((uint64_t)(lg * 3 + lo) << 60);
 }
+
+static int find_rule(NativeChannel *ch, const Py_UCS4 *g, Py_ssize_t lg, const Py_UCS4 *o, Py_ssize_t lo, double *lp);
 
 /* NativeChannel(rules: dict[(str, str), float], base: str (65536 chars), lp_same, lp_other, lp_insert, lp_delete, lp_keep) */
 static int ch_init(NativeChannel *self, PyObject *args, PyObject *kwds) {
@@ -383,21 +389,39 @@ static int ch_init(NativeChannel *self, PyObject *args, PyObject *kwds) {
         if (PyErr_Occurred()) return -1;
         n++;
     }
-    qsort(self->rules, n, sizeof(Rule), cmp_rule);
+    /* move the rules into a hash table: lookups happen inside the DP's innermost loop */
+    Py_ssize_t size = 16;
+    while (size < n * 3) size <<= 1;
+    Rule *table = PyMem_Calloc(size, sizeof(Rule));
+    if (!table) { PyErr_NoMemory(); return -1; }
+    for (Py_ssize_t i = 0; i < n; i++) {
+        Py_ssize_t h = (Py_ssize_t)((self->rules[i].key * 0x9E3779B97F4A7C15ULL) >> 20) & (size - 1);
+        while (table[h].key) h = (h + 1) & (size - 1);
+        table[h] = self->rules[i];
+    }
+    PyMem_Free(self->rules);
+    self->rules = table;
     self->nrules = n;
+    self->tsize = size;
+    self->keep_lp = PyMem_Malloc(sizeof(double) * KEEP_RANGE);
+    self->cache = PyMem_Calloc(CACHE_SIZE, sizeof(struct CoreEntry));
+    if (!self->keep_lp || !self->cache) { PyErr_NoMemory(); return -1; }
+    for (Py_UCS4 c = 0; c < KEEP_RANGE; c++) {
+        double lp;
+        self->keep_lp[c] = find_rule(self, &c, 1, &c, 1, &lp) ? lp : self->lp_keep;
+    }
     return 0;
 }
 
 static int find_rule(NativeChannel *ch, const Py_UCS4 *g, Py_ssize_t lg, const Py_UCS4 *o, Py_ssize_t lo, double *lp) {
     int ok;
     uint64_t k = pack(g, lg, o, lo, &ok);
-    if (!ok) return 0;
-    Py_ssize_t lo_i = 0, hi = ch->nrules;
-    while (lo_i < hi) {
-        Py_ssize_t mid = (lo_i + hi) / 2;
-        if (ch->rules[mid].key < k) lo_i = mid + 1; else hi = mid;
+    if (!ok || !k) return 0;
+    Py_ssize_t h = (Py_ssize_t)((k * 0x9E3779B97F4A7C15ULL) >> 20) & (ch->tsize - 1);
+    while (ch->rules[h].key) {
+        if (ch->rules[h].key == k) { *lp = ch->rules[h].lp; return 1; }
+        h = (h + 1) & (ch->tsize - 1);
     }
-    if (lo_i < ch->nrules && ch->rules[lo_i].key == k) { *lp = ch->rules[lo_i].lp; return 1; }
     return 0;
 }
 
@@ -415,10 +439,30 @@ static double single(NativeChannel *ch, const Py_UCS4 *g, Py_ssize_t lg, const P
 
 static double keep(NativeChannel *ch, Py_UCS4 c) {
     double lp;
+    if (c < KEEP_RANGE) return ch->keep_lp[c];
     return find_rule(ch, &c, 1, &c, 1, &lp) ? lp : ch->lp_keep;
 }
 
+static double core_dp(NativeChannel *ch, const Py_UCS4 *o, Py_ssize_t m, const Py_UCS4 *g, Py_ssize_t n);
+
 static double core(NativeChannel *ch, const Py_UCS4 *o, Py_ssize_t m, const Py_UCS4 *g, Py_ssize_t n) {
+    if (m > CORE_MAX || n > CORE_MAX || (m <= 1 && n <= 1)) return core_dp(ch, o, m, g, n);
+    uint64_t h = 1469598103934665603ULL;
+    for (Py_ssize_t i = 0; i < m; i++) { h ^= o[i]; h *= 1099511628211ULL; }
+    h ^= 0xff; h *= 1099511628211ULL;
+    for (Py_ssize_t i = 0; i < n; i++) { h ^= g[i]; h *= 1099511628211ULL; }
+    struct CoreEntry *e = &ch->cache[(h >> 16) & (CACHE_SIZE - 1)];
+    if (e->used && e->m == m && e->n == n && !memcmp(e->o, o, sizeof(Py_UCS4) * m) &&
+        !memcmp(e->g, g, sizeof(Py_UCS4) * n))
+        return e->value;
+    double v = core_dp(ch, o, m, g, n);
+    memcpy(e->o, o, sizeof(Py_UCS4) * m);
+    memcpy(e->g, g, sizeof(Py_UCS4) * n);
+    e->m = (int8_t)m; e->n = (int8_t)n; e->used = 1; e->value = v;
+    return v;
+}
+
+static double core_dp(NativeChannel *ch, const Py_UCS4 *o, Py_ssize_t m, const Py_UCS4 *g, Py_ssize_t n) {
     if (n == 0 && m == 0) return 0.0;
     if (n == 1 && m == 1) {
         double a = single(ch, g, 1, o, 1);
@@ -589,15 +633,372 @@ static PyTypeObject NativeChannelType = {
     .tp_doc = "NativeChannel(rules, base, lp_same, lp_other, lp_insert, lp_delete, lp_keep)",
 };
 
+
+/* --------------------------------------------------------------- index -- */
+
+/* A string of up to MAXS code points stored inline. */
+#define MAXS 24
+typedef struct { Py_UCS4 c[MAXS]; int32_t len; } Str;
+
+typedef struct { uint64_t hash; int32_t variant; int32_t first; } Slot;  /* first: head of id chain */
+
+typedef struct {
+    PyObject_HEAD
+    NativeChannel *channel;
+    PyObject *golds;          /* list[str]: syllables, for returning */
+    Str *gold_s;              /* UCS4 copies of golds */
+    Py_ssize_t ngolds;
+    Str *skel;                /* skeletons */
+    Py_ssize_t nskel;
+    int32_t *col_start, *col_len;   /* per skeleton: its syllables (gold ids, commonest first) */
+    int32_t *col_ids;
+    double *col_prior;
+    int32_t per[3];
+    Str *variants;            /* distinct delete-variants */
+    Py_ssize_t nvariants;
+    Slot *table;              /* open addressing over variants */
+    Py_ssize_t tsize;
+    int32_t *chain_next, *chain_skel;  /* linked lists of skeleton ids per variant */
+    Py_ssize_t nchain;
+    uint32_t *stamp;
+    uint32_t now;
+    int32_t *skel_order;      /* rank of each skeleton in code-point order */
+} NativeIndex;
+
+static uint64_t str_hash(const Py_UCS4 *c, int32_t len) {
+    uint64_t h = 1469598103934665603ULL;
+    for (int32_t i = 0; i < len; i++) { h ^= c[i]; h *= 1099511628211ULL; }
+    return h ^ (uint64_t)len;
+}
+
+static int str_eq(const Str *a, const Py_UCS4 *c, int32_t len) {
+    return a->len == len && memcmp(a->c, c, sizeof(Py_UCS4) * len) == 0;
+}
+
+static int str_cmp(const Str *a, const Str *b) {
+    int32_t n = a->len < b->len ? a->len : b->len;
+    for (int32_t i = 0; i < n; i++)
+        if (a->c[i] != b->c[i]) return a->c[i] < b->c[i] ? -1 : 1;
+    return (a->len > b->len) - (a->len < b->len);
+}
+
+static int to_str(PyObject *u, Str *out) {
+    Py_ssize_t n = PyUnicode_GET_LENGTH(u);
+    if (n > MAXS) return 0;
+    for (Py_ssize_t i = 0; i < n; i++) out->c[i] = PyUnicode_READ_CHAR(u, i);
+    out->len = (int32_t)n;
+    return 1;
+}
+
+static Py_ssize_t find_slot(NativeIndex *ix, const Py_UCS4 *c, int32_t len, uint64_t h) {
+    Py_ssize_t i = (Py_ssize_t)(h & (uint64_t)(ix->tsize - 1));
+    while (ix->table[i].variant >= 0) {
+        if (ix->table[i].hash == h && str_eq(&ix->variants[ix->table[i].variant], c, len)) return i;
+        i = (i + 1) & (ix->tsize - 1);
+    }
+    return i;
+}
+
+/* every distinct variant of s with up to `left` deletions, from position start on */
+typedef void (*variant_fn)(void *ctx, const Py_UCS4 *c, int32_t len);
+static void each_delete(const Str *s, int32_t start, int left, char *removed, variant_fn fn, void *ctx) {
+    Py_UCS4 buf[MAXS];
+    int32_t len = 0;
+    for (int32_t i = 0; i < s->len; i++) if (!removed[i]) buf[len++] = s->c[i];
+    fn(ctx, buf, len);
+    if (left == 0) return;
+    for (int32_t i = start; i < s->len; i++) {
+        removed[i] = 1;
+        each_delete(s, i + 1, left - 1, removed, fn, ctx);
+        removed[i] = 0;
+    }
+}
+
+typedef struct { NativeIndex *ix; int32_t skel; int err; } AddCtx;
+
+static void add_variant(void *vctx, const Py_UCS4 *c, int32_t len) {
+    AddCtx *ctx = (AddCtx *)vctx;
+    NativeIndex *ix = ctx->ix;
+    if (ctx->err) return;
+    uint64_t h = str_hash(c, len);
+    Py_ssize_t i = find_slot(ix, c, len, h);
+    if (ix->table[i].variant < 0) {
+        Str *v = &ix->variants[ix->nvariants];
+        memcpy(v->c, c, sizeof(Py_UCS4) * len);
+        v->len = len;
+        ix->table[i].hash = h;
+        ix->table[i].variant = (int32_t)ix->nvariants++;
+        ix->table[i].first = -1;
+    }
+    /* one entry per (variant, skeleton): the chain head is the latest skeleton added */
+    int32_t head = ix->table[i].first;
+    if (head >= 0 && ix->chain_skel[head] == ctx->skel) return;
+    ix->chain_skel[ix->nchain] = ctx->skel;
+    ix->chain_next[ix->nchain] = head;
+    ix->table[i].first = (int32_t)ix->nchain++;
+}
+
+static void ix_dealloc(NativeIndex *self) {
+    Py_XDECREF(self->channel);
+    Py_XDECREF(self->golds);
+    void *ptrs[] = {self->gold_s, self->skel, self->col_start, self->col_len, self->col_ids, self->col_prior,
+                    self->variants, self->table, self->chain_next, self->chain_skel, self->stamp,
+                    self->skel_order};
+    for (size_t i = 0; i < sizeof(ptrs) / sizeof(ptrs[0]); i++) PyMem_Free(ptrs[i]);
+    Py_TYPE(self)->tp_free((PyObject *)self);
+}
+
+/* NativeIndex(channel, golds: list[str], skeletons: list[str], buckets: list[list[tuple[int, float]]],
+ *             per: tuple[int, int, int], maxdist: int)
+ * buckets[k]: (gold id, ln(count + 1)) of skeleton k, commonest first. */
+static int ix_init(NativeIndex *self, PyObject *args, PyObject *kwds) {
+    PyObject *channel, *golds, *skels, *buckets;
+    int maxdist;
+    if (!PyArg_ParseTuple(args, "OO!O!O!(iii)i", &channel, &PyList_Type, &golds, &PyList_Type, &skels,
+                          &PyList_Type, &buckets, &self->per[0], &self->per[1], &self->per[2], &maxdist))
+        return -1;
+    if (!PyObject_TypeCheck(channel, &NativeChannelType)) { PyErr_SetString(PyExc_TypeError, "channel"); return -1; }
+    Py_INCREF(channel);
+    self->channel = (NativeChannel *)channel;
+    Py_INCREF(golds);
+    self->golds = golds;
+    self->ngolds = PyList_GET_SIZE(golds);
+    self->nskel = PyList_GET_SIZE(skels);
+    if (PyList_GET_SIZE(buckets) != self->nskel) { PyErr_SetString(PyExc_ValueError, "buckets"); return -1; }
+    self->gold_s = PyMem_Malloc(sizeof(Str) * (self->ngolds + 1));
+    self->skel = PyMem_Malloc(sizeof(Str) * (self->nskel + 1));
+    self->col_start = PyMem_Malloc(sizeof(int32_t) * (self->nskel + 1));
+    self->col_len = PyMem_Malloc(sizeof(int32_t) * (self->nskel + 1));
+    self->stamp = PyMem_Calloc(self->nskel + 1, sizeof(uint32_t));
+    Py_ssize_t total = 0;
+    for (Py_ssize_t k = 0; k < self->nskel; k++) total += PyList_GET_SIZE(PyList_GET_ITEM(buckets, k));
+    self->col_ids = PyMem_Malloc(sizeof(int32_t) * (total + 1));
+    self->col_prior = PyMem_Malloc(sizeof(double) * (total + 1));
+    if (!self->gold_s || !self->skel || !self->col_start || !self->col_len || !self->stamp || !self->col_ids ||
+        !self->col_prior) { PyErr_NoMemory(); return -1; }
+    for (Py_ssize_t i = 0; i < self->ngolds; i++) {
+        PyObject *g = PyList_GET_ITEM(golds, i);
+        if (!PyUnicode_Check(g) || !to_str(g, &self->gold_s[i])) { PyErr_SetString(PyExc_ValueError, "gold"); return -1; }
+    }
+    Py_ssize_t pos = 0, est = 1;
+    for (Py_ssize_t k = 0; k < self->nskel; k++) {
+        PyObject *sk = PyList_GET_ITEM(skels, k), *b = PyList_GET_ITEM(buckets, k);
+        if (!PyUnicode_Check(sk) || !to_str(sk, &self->skel[k])) { PyErr_SetString(PyExc_ValueError, "skeleton"); return -1; }
+        self->col_start[k] = (int32_t)pos;
+        self->col_len[k] = (int32_t)PyList_GET_SIZE(b);
+        for (Py_ssize_t j = 0; j < PyList_GET_SIZE(b); j++) {
+            PyObject *t = PyList_GET_ITEM(b, j);
+            self->col_ids[pos] = (int32_t)PyLong_AsLong(PyTuple_GET_ITEM(t, 0));
+            self->col_prior[pos] = PyFloat_AsDouble(PyTuple_GET_ITEM(t, 1));
+            pos++;
+        }
+        /* number of delete-variants: sum over d <= maxdist of C(len, d) */
+        Py_ssize_t n = self->skel[k].len, c = 1;
+        for (int d = 0; d <= maxdist; d++) { est += c; c = c * (n - d) / (d + 1); }
+    }
+    if (PyErr_Occurred()) return -1;
+    self->tsize = 1;
+    while (self->tsize < est * 2) self->tsize <<= 1;
+    self->variants = PyMem_Malloc(sizeof(Str) * est);
+    self->table = PyMem_Malloc(sizeof(Slot) * self->tsize);
+    self->chain_next = PyMem_Malloc(sizeof(int32_t) * est);
+    self->chain_skel = PyMem_Malloc(sizeof(int32_t) * est);
+    if (!self->variants || !self->table || !self->chain_next || !self->chain_skel) { PyErr_NoMemory(); return -1; }
+    for (Py_ssize_t i = 0; i < self->tsize; i++) self->table[i].variant = -1;
+    /* skeletons arrive sorted (the caller sorts them), so the order is the index */
+    self->skel_order = PyMem_Malloc(sizeof(int32_t) * (self->nskel + 1));
+    if (!self->skel_order) { PyErr_NoMemory(); return -1; }
+    for (Py_ssize_t k = 0; k < self->nskel; k++) {
+        if (k > 0 && str_cmp(&self->skel[k - 1], &self->skel[k]) >= 0) {
+            PyErr_SetString(PyExc_ValueError, "skeletons must be sorted and distinct");
+            return -1;
+        }
+        self->skel_order[k] = (int32_t)k;
+    }
+    for (Py_ssize_t k = 0; k < self->nskel; k++) {
+        char removed[MAXS] = {0};
+        AddCtx ctx = {self, (int32_t)k, 0};
+        each_delete(&self->skel[k], 0, maxdist, removed, add_variant, &ctx);
+    }
+    return 0;
+}
+
+typedef struct { int32_t skel; int32_t dist; int32_t order; } NearSk;
+
+static int cmp_nearsk(const void *x, const void *y) {
+    const NearSk *a = (const NearSk *)x, *b = (const NearSk *)y;
+    if (a->dist != b->dist) return a->dist < b->dist ? -1 : 1;
+    return (a->order > b->order) - (a->order < b->order);
+}
+
+typedef struct {
+    NativeIndex *ix; const Str *q; int maxdist;
+    NearSk *near; Py_ssize_t nnear, cap; int err;
+    Py_UCS4 seen[64][MAXS]; int32_t seen_len[64]; int nseen;
+} FindCtx;
+
+static void find_variant(void *vctx, const Py_UCS4 *c, int32_t len) {
+    FindCtx *ctx = (FindCtx *)vctx;
+    NativeIndex *ix = ctx->ix;
+    if (ctx->err) return;
+    for (int i = 0; i < ctx->nseen; i++)
+        if (ctx->seen_len[i] == len && memcmp(ctx->seen[i], c, sizeof(Py_UCS4) * len) == 0) return;
+    if (ctx->nseen < 64) {
+        memcpy(ctx->seen[ctx->nseen], c, sizeof(Py_UCS4) * len);
+        ctx->seen_len[ctx->nseen++] = len;
+    }
+    Py_ssize_t slot = find_slot(ix, c, len, str_hash(c, len));
+    if (ix->table[slot].variant < 0) return;
+    Py_ssize_t row[MAXS + 2];
+    for (int32_t e = ix->table[slot].first; e >= 0; e = ix->chain_next[e]) {
+        int32_t k = ix->chain_skel[e];
+        if (ix->stamp[k] == ix->now) continue;
+        ix->stamp[k] = ix->now;
+        Py_ssize_t d = levenshtein(ctx->q->c, ctx->q->len, ix->skel[k].c, ix->skel[k].len, row);
+        if (d > ctx->maxdist) continue;
+        if (ctx->nnear == ctx->cap) {
+            ctx->cap = ctx->cap ? ctx->cap * 2 : 128;
+            NearSk *nn = PyMem_Realloc(ctx->near, sizeof(NearSk) * ctx->cap);
+            if (!nn) { ctx->err = 1; return; }
+            ctx->near = nn;
+        }
+        ctx->near[ctx->nnear].skel = k;
+        ctx->near[ctx->nnear].dist = (int32_t)d;
+        ctx->near[ctx->nnear].order = ix->skel_order[k];
+        ctx->nnear++;
+    }
+}
+
+typedef struct { double score; const Str *s; Py_ssize_t id; double lp, prior; } Scored;
+
+static int cmp_scored(const void *x, const void *y) {
+    const Scored *a = (const Scored *)x, *b = (const Scored *)y;
+    if (a->score != b->score) return a->score > b->score ? -1 : 1;
+    return str_cmp(a->s, b->s);
+}
+
+/* lookup(token, q, maxdist, pool, limit, log_total) -> list[(syllable, channel logp, ln prior)], best first:
+ * the C twin of FuzzyIndex.lookup's pure path (skeletons_near, _neighbours, Channel.best, ranking). */
+static PyObject *ix_lookup(NativeIndex *self, PyObject *args) {
+    PyObject *token, *qs;
+    int maxdist;
+    Py_ssize_t pool, limit;
+    double log_total;
+    if (!PyArg_ParseTuple(args, "UUinnd", &token, &qs, &maxdist, &pool, &limit, &log_total)) return NULL;
+    Str q, o;
+    if (!to_str(qs, &q) || !to_str(token, &o)) return PyList_New(0);
+    if (++self->now == 0) { memset(self->stamp, 0, sizeof(uint32_t) * self->nskel); self->now = 1; }
+    FindCtx *ctx = PyMem_Calloc(1, sizeof(FindCtx));
+    if (!ctx) return PyErr_NoMemory();
+    ctx->ix = self; ctx->q = &q; ctx->maxdist = maxdist;
+    char removed[MAXS] = {0};
+    each_delete(&q, 0, maxdist, removed, find_variant, ctx);
+    PyObject *out = NULL;
+    int32_t *ids = NULL;
+    double *offs = NULL, *priors = NULL;
+    Ranked *rank = NULL;
+    if (ctx->err) { PyErr_NoMemory(); goto done; }
+    qsort(ctx->near, ctx->nnear, sizeof(NearSk), cmp_nearsk);
+    Py_ssize_t ng = 0, cap = 0;
+    for (Py_ssize_t k = 0; k < ctx->nnear; k++) {
+        int32_t sk = ctx->near[k].skel, d = ctx->near[k].dist;
+        int32_t take = self->col_len[sk] < self->per[d] ? self->col_len[sk] : self->per[d];
+        if (ng + take > cap) {
+            cap = (ng + take) * 2;
+            int32_t *i2 = PyMem_Realloc(ids, sizeof(int32_t) * cap);
+            if (i2) ids = i2;
+            double *o2 = PyMem_Realloc(offs, sizeof(double) * cap);
+            if (o2) offs = o2;
+            double *p2 = PyMem_Realloc(priors, sizeof(double) * cap);
+            if (p2) priors = p2;
+            if (!i2 || !o2 || !p2) { PyErr_NoMemory(); goto done; }
+        }
+        for (int32_t j = 0; j < take; j++) {
+            Py_ssize_t at = self->col_start[sk] + j;
+            double prior = self->col_prior[at];
+            ids[ng] = self->col_ids[at];
+            offs[ng] = 3.0 * d - 0.4 * prior;
+            priors[ng] = prior;
+            ng++;
+        }
+    }
+    if (pool > ng) pool = ng;
+    if (pool < 0) pool = 0;
+    if (pool > 256) pool = 256;
+    rank = PyMem_Malloc(sizeof(Ranked) * (pool + 1));
+    if (!rank) { PyErr_NoMemory(); goto done; }
+    /* keep the `pool` smallest (key, index) in order: the head of a full sort, without sorting */
+    Py_ssize_t row[MAXS + 2], kept = 0;
+    for (Py_ssize_t i = 0; i < ng && pool > 0; i++) {
+        const Str *g = &self->gold_s[ids[i]];
+        double key = offs[i] + (double)levenshtein(g->c, g->len, o.c, o.len, row);
+        if (kept == pool && !(key < rank[kept - 1].key)) continue;  /* ties: the earlier index stays */
+        Py_ssize_t at = kept < pool ? kept : pool - 1;
+        while (at > 0 && key < rank[at - 1].key) { rank[at] = rank[at - 1]; at--; }
+        rank[at].key = key;
+        rank[at].index = i;
+        if (kept < pool) kept++;
+    }
+    Scored sc[256];
+    if (pool > 256) pool = 256;
+    for (Py_ssize_t r = 0; r < pool; r++) {
+        Py_ssize_t i = rank[r].index;
+        const Str *g = &self->gold_s[ids[i]];
+        sc[r].s = g;
+        sc[r].id = ids[i];
+        sc[r].lp = logp(self->channel, o.c, o.len, g->c, g->len);
+        sc[r].prior = priors[i] - log_total;
+        sc[r].score = sc[r].lp + sc[r].prior;
+    }
+    qsort(sc, pool, sizeof(Scored), cmp_scored);
+    if (limit > pool) limit = pool;
+    if (limit < 0) limit = 0;
+    out = PyList_New(limit);
+    if (!out) goto done;
+    for (Py_ssize_t r = 0; r < limit; r++) {
+        PyObject *item = Py_BuildValue("(Odd)", PyList_GET_ITEM(self->golds, sc[r].id), sc[r].lp, sc[r].prior);
+        if (!item) { Py_CLEAR(out); goto done; }
+        PyList_SET_ITEM(out, r, item);
+    }
+done:
+    PyMem_Free(ctx->near);
+    PyMem_Free(ctx);
+    PyMem_Free(ids);
+    PyMem_Free(offs);
+    PyMem_Free(priors);
+    PyMem_Free(rank);
+    return out;
+}
+
+static PyMethodDef ix_methods[] = {
+    {"lookup", (PyCFunction)ix_lookup, METH_VARARGS, "lookup(token, q, maxdist, pool)"},
+    {NULL}
+};
+
+static PyTypeObject NativeIndexType = {
+    PyVarObject_HEAD_INIT(NULL, 0)
+    .tp_name = "vnfix._native.NativeIndex",
+    .tp_basicsize = sizeof(NativeIndex),
+    .tp_flags = Py_TPFLAGS_DEFAULT,
+    .tp_new = PyType_GenericNew,
+    .tp_init = (initproc)ix_init,
+    .tp_dealloc = (destructor)ix_dealloc,
+    .tp_methods = ix_methods,
+    .tp_doc = "NativeIndex(channel, golds, skeletons, buckets, per, maxdist): vnfix.fuzzy's index in C",
+};
+
 static struct PyModuleDef module = {PyModuleDef_HEAD_INIT, "vnfix._native", "Fast paths of vnfix.", -1, NULL};
 
 PyMODINIT_FUNC PyInit__native(void) {
-    if (PyType_Ready(&NativeLMType) < 0 || PyType_Ready(&NativeChannelType) < 0) return NULL;
+    if (PyType_Ready(&NativeLMType) < 0 || PyType_Ready(&NativeChannelType) < 0 ||
+        PyType_Ready(&NativeIndexType) < 0) return NULL;
     PyObject *m = PyModule_Create(&module);
     if (!m) return NULL;
     Py_INCREF(&NativeLMType);
     Py_INCREF(&NativeChannelType);
     PyModule_AddObject(m, "NativeLM", (PyObject *)&NativeLMType);
     PyModule_AddObject(m, "NativeChannel", (PyObject *)&NativeChannelType);
+    Py_INCREF(&NativeIndexType);
+    PyModule_AddObject(m, "NativeIndex", (PyObject *)&NativeIndexType);
     return m;
 }

@@ -28,6 +28,7 @@ from .lexicon import Lexicon, default_lexicon, lexicon_dir
 
 
 MAX_TOKEN = 20  # longer tokens are no damaged syllable
+PER_SKELETON = (1000, 6, 3)  # syllables a skeleton at distance 0, 1, 2 from the query contributes
 
 
 class Match(NamedTuple):
@@ -71,7 +72,7 @@ class FuzzyIndex:
         # syllables, as ready-made columns: (syllables, pre-rank offsets, ln(count + 1)).
         self._columns = {
             sk: [([s for s, _ in b[:n]], [3.0 * dist - 0.4 * p for _, p in b[:n]], [p for _, p in b[:n]])
-                 for dist, n in enumerate((1000, 6, 3))]
+                 for dist, n in enumerate(PER_SKELETON)]
             for sk, b in self.by_skeleton.items()
         }
         self.deletes: dict[str, list[str]] = {}
@@ -81,6 +82,15 @@ class FuzzyIndex:
         self.log_total = math.log(sum(n for b in counts.values() for _, n in b) + 1)
         self._memo: dict[tuple[str, int], list[Match]] = {}
         self._near: dict[str, tuple[list[str], list[float], list[float]]] = {}
+        self.native = None
+        if channel.native is not None:
+            from ._native import NativeIndex
+
+            golds = sorted({syl for b in self.by_skeleton.values() for syl, _ in b})
+            gid = {g: i for i, g in enumerate(golds)}
+            skels = sorted(self.by_skeleton)
+            buckets = [[(gid[syl], p) for syl, p in self.by_skeleton[sk]] for sk in skels]
+            self.native = NativeIndex(channel.native, golds, skels, buckets, PER_SKELETON, max_distance)
 
     def skeletons_near(self, token: str) -> list[tuple[str, int]]:
         """(skeleton, edit distance) for every indexed skeleton close to ``token``'s."""
@@ -121,13 +131,20 @@ class FuzzyIndex:
             return got
         if len(token) > MAX_TOKEN:
             return []
-        golds, offsets, priors = self._neighbours(token)
-        # A cheap pre-rank (edit distance, frequency) leaves the channel's DP a few candidates.
-        order, logps = self.channel.best(token, golds, offsets, self.pool)
         log_total = self.log_total
-        scored = [Match(golds[i], lp, priors[i] - log_total) for i, lp in zip(order, logps)]
-        scored.sort(key=lambda m: (-m.score, m.syllable))
-        got = scored[:limit]
+        q = skeleton(token)
+        if len(q) > MAX_TOKEN:
+            return []
+        if self.native is not None:  # the same steps in C
+            found = self.native.lookup(token, q, 1 if len(q) <= 2 else self.max_distance, self.pool, limit, log_total)
+            got = [Match(*f) for f in found]
+        else:
+            golds, offsets, priors = self._neighbours(token)
+            # A cheap pre-rank (edit distance, frequency) leaves the channel's DP a few candidates.
+            order, logps = self.channel.best(token, golds, offsets, self.pool)
+            scored = [Match(golds[i], lp, priors[i] - log_total) for i, lp in zip(order, logps)]
+            scored.sort(key=lambda m: (-m.score, m.syllable))
+            got = scored[:limit]
         if len(self._memo) > 500_000:
             self._memo.clear()
         self._memo[key] = got
