@@ -21,10 +21,15 @@
 
 /* ------------------------------------------------------------------ LM -- */
 
+typedef struct { Py_ssize_t lo, hi; double bo; } Ctx;
+#define CTX_CACHE 65536
+typedef struct { int64_t key; Ctx ctx; } CtxEntry;  /* key -1: empty */
+
 typedef struct {
     PyObject_HEAD
     Py_buffer uni_lp, uni_bo, bi_keys, bi_lp, bi_bo, tri_keys, tri_lp;
     Py_ssize_t nv, nb, nt;
+    CtxEntry *tri_cache, *bi_cache;  /* direct-mapped: contexts recur, binary searches are cache misses */
 } NativeLM;
 
 static void lm_dealloc(NativeLM *self) {
@@ -32,6 +37,8 @@ static void lm_dealloc(NativeLM *self) {
                          &self->bi_bo, &self->tri_keys, &self->tri_lp};
     for (int i = 0; i < 7; i++)
         if (bufs[i]->obj) PyBuffer_Release(bufs[i]);
+    PyMem_Free(self->tri_cache);
+    PyMem_Free(self->bi_cache);
     Py_TYPE(self)->tp_free((PyObject *)self);
 }
 
@@ -42,6 +49,10 @@ static int lm_init(NativeLM *self, PyObject *args, PyObject *kwds) {
     self->nv = self->uni_lp.len / 2;
     self->nb = self->bi_keys.len / 4;
     self->nt = self->tri_keys.len / 8;
+    self->tri_cache = PyMem_Malloc(sizeof(CtxEntry) * CTX_CACHE);
+    self->bi_cache = PyMem_Malloc(sizeof(CtxEntry) * CTX_CACHE);
+    if (!self->tri_cache || !self->bi_cache) { PyErr_NoMemory(); return -1; }
+    for (Py_ssize_t i = 0; i < CTX_CACHE; i++) self->tri_cache[i].key = self->bi_cache[i].key = -1;
     return 0;
 }
 
@@ -62,10 +73,8 @@ static Py_ssize_t lower_i64(const int64_t *keys, Py_ssize_t lo, Py_ssize_t hi, i
     return lo;
 }
 
-typedef struct { Py_ssize_t lo, hi; double bo; } Ctx;
-
 /* trigram range of context (a, b) and its backoff weight */
-static Ctx tri_ctx(NativeLM *lm, int64_t a, int64_t b) {
+static Ctx tri_ctx_search(NativeLM *lm, int64_t a, int64_t b) {
     const int64_t *tk = (const int64_t *)lm->tri_keys.buf;
     const int32_t *bk = (const int32_t *)lm->bi_keys.buf;
     const int16_t *bbo = (const int16_t *)lm->bi_bo.buf;
@@ -78,7 +87,22 @@ static Ctx tri_ctx(NativeLM *lm, int64_t a, int64_t b) {
     return c;
 }
 
+static Ctx tri_ctx(NativeLM *lm, int64_t a, int64_t b) {
+    int64_t key = (a << BITS) | b;
+    CtxEntry *e = &lm->tri_cache[(uint64_t)(key * 0x9E3779B97F4A7C15ULL) >> 48];
+    if (e->key != key) { e->ctx = tri_ctx_search(lm, a, b); e->key = key; }
+    return e->ctx;
+}
+
+static Ctx bi_ctx_search(NativeLM *lm, int64_t b);
+
 static Ctx bi_ctx(NativeLM *lm, int64_t b) {
+    CtxEntry *e = &lm->bi_cache[(uint64_t)(b * 0x9E3779B97F4A7C15ULL) >> 48];
+    if (e->key != b) { e->ctx = bi_ctx_search(lm, b); e->key = b; }
+    return e->ctx;
+}
+
+static Ctx bi_ctx_search(NativeLM *lm, int64_t b) {
     const int32_t *bk = (const int32_t *)lm->bi_keys.buf;
     Ctx c;
     c.lo = lower_i32(bk, 0, lm->nb, b << BITS);
@@ -151,8 +175,9 @@ static PyObject *lm_viterbi(NativeLM *self, PyObject *args) {
     Py_ssize_t *counts = PyMem_Malloc(sizeof(Py_ssize_t) * n);
     int64_t *cid = PyMem_Malloc(sizeof(int64_t) * maxc);
     double *clp = PyMem_Malloc(sizeof(double) * maxc);
+    Py_ssize_t *slot_of = PyMem_Malloc(sizeof(Py_ssize_t) * 64 * maxc);
     PyObject *result = NULL;
-    if (!steps || !counts || !cid || !clp) { PyErr_NoMemory(); goto done; }
+    if (!steps || !counts || !cid || !clp || !slot_of) { PyErr_NoMemory(); goto done; }
 
     State start = {0, 0, 0.0, -1, -1};
     State *prev = &start;
@@ -171,15 +196,38 @@ static PyObject *lm_viterbi(NativeLM *self, PyObject *args) {
         }
         State *cur = steps + t * cap;
         Py_ssize_t ncur = 0;
+        /* new state (b, c) <-> (index of b among the previous states' b, candidate j) */
+        int64_t bs[64];
+        Py_ssize_t nb = 0;
+        int use_table = nprev <= 64;
         for (Py_ssize_t s = 0; s < nprev; s++) {
             int64_t a = prev[s].a, b = prev[s].b;
             double total = prev[s].score;
             Ctx tc = tri_ctx(self, a, b), bc = bi_ctx(self, b);
+            Py_ssize_t bi = 0;
+            if (use_table) {
+                while (bi < nb && bs[bi] != b) bi++;
+                if (bi == nb) {
+                    bs[nb++] = b;
+                    for (Py_ssize_t j = 0; j < k; j++) slot_of[bi * maxc + j] = -1;
+                }
+            }
             for (Py_ssize_t j = 0; j < k; j++) {
                 double v = total + lm_lookup(self, &tc, &bc, a, b, cid[j]) + clp[j];
                 Py_ssize_t m;
-                for (m = 0; m < ncur; m++)
-                    if (cur[m].a == b && cur[m].b == cid[j]) break;
+                if (use_table) {
+                    /* two candidates may share an LM id: then (b, c) is one state */
+                    m = slot_of[bi * maxc + j];
+                    if (m < 0) {
+                        for (Py_ssize_t j2 = 0; j2 < j; j2++)
+                            if (cid[j2] == cid[j] && slot_of[bi * maxc + j2] >= 0) { m = slot_of[bi * maxc + j2]; break; }
+                    }
+                    if (m < 0) m = ncur;
+                    slot_of[bi * maxc + j] = m;
+                } else {
+                    for (m = 0; m < ncur; m++)
+                        if (cur[m].a == b && cur[m].b == cid[j]) break;
+                }
                 if (m == ncur) {
                     cur[ncur].a = (int32_t)b; cur[ncur].b = (int32_t)cid[j];
                     cur[ncur].score = v; cur[ncur].back = (int32_t)s; cur[ncur].cand = (int32_t)j;
@@ -231,6 +279,7 @@ done:
     PyMem_Free(counts);
     PyMem_Free(cid);
     PyMem_Free(clp);
+    PyMem_Free(slot_of);
     return result;
 }
 

@@ -40,11 +40,24 @@ def _fix_chunk(text: str) -> str:
     return _worker_fixer.fix_text(text)
 
 
-def _ends_window(line: str) -> bool:
-    """True when the decoder never carries context past the end of ``line``."""
+_BREAKS = frozenset("\n\r\x0b\x0c\x1c\x1d\x1e\x85\u2028\u2029")  # what str.splitlines() breaks at
+
+
+def _ends_window(line: str, whole: bool = True) -> bool:
+    r"""True when the decoder never carries context past the end of ``line``.
+
+    ``line`` may also be a piece of an overlong line (``textio.read_lines`` with
+    ``max_line`` hands those out cut before a space); ``whole`` says that it starts
+    a line (the item before it ended with a line break). Only a whole blank line
+    ends a paragraph: blanks at the end of a piece, or before the break of a line
+    whose start came in an earlier piece, do not.
+
+    >>> _ends_window("Dieu 1.\n"), _ends_window("Ha Noi\n"), _ends_window("  \n"), _ends_window("  \n", whole=False)
+    (True, False, True, False)
+    """
     body = line.rstrip()
     if not body:
-        return True
+        return whole and line[-1:] in _BREAKS
     last = tokenize(body[body.rfind(" ") + 1:])[-1]
     return last.kind in ("punct", "url", "email")
 
@@ -53,15 +66,17 @@ def iter_chunks(lines: Iterable[str], size: int = CHUNK_CHARS) -> Iterator[str]:
     """Group lines into chunks of about ``size`` characters that end where a window ends."""
     buf: list[str] = []
     n = 0
+    whole = True  # the current item starts a line
     for line in lines:
         buf.append(line)
         n += len(line)
-        if n >= size and _ends_window(line):
+        if n >= size and _ends_window(line, whole):
             yield "".join(buf)
             buf, n = [], 0
         elif n >= 16 * size:  # one endless paragraph: cut anyway (the only place output may differ)
             yield "".join(buf)
             buf, n = [], 0
+        whole = line[-1:] in _BREAKS
     if buf:
         yield "".join(buf)
 

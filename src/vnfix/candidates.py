@@ -25,6 +25,7 @@ NUM = SPECIALS.index("<num>")
 # ln P(this exact spelling | some unknown word): the LM predicts the class <unk>, and
 # one specific foreign word or name is one of thousands in it.
 UNK_SPELLING = math.log(1 / 5000)
+HOPELESS = 10.0  # nats below the best reading of a word
 
 
 class Candidate(NamedTuple):
@@ -98,4 +99,6 @@ def repair(word: str, lex: Lexicon, index: FuzzyIndex, limit: int, marked: bool,
         acro = lex.acronyms.get(strip_marks(word))
         if acro is not None and acro.lower() not in out:
             out[acro.lower()] = Candidate(UNK, acro.lower(), lk)
-    return list(out.values())
+    # Readings far less likely than the best one cannot win against any context; drop them.
+    best = max(c.logp for c in out.values())
+    return [c for c in out.values() if c.logp >= best - HOPELESS]

@@ -93,6 +93,9 @@ class VnfixGroup(click.Group):
                         handlers[sig] = signal.signal(sig, _on_signal)
         try:
             rv = super().main(args, prog_name or "vnfix", complete_var, standalone_mode=False, **extra)
+        except click.exceptions.NoArgsIsHelpError as e:  # "vnfix" alone: the help, as click shows it
+            e.show()
+            sys.exit(2)
         except click.UsageError as e:
             hint = f" (see '{e.ctx.command_path} --help')" if e.ctx is not None else ""
             _die(f"{_one_line(e.format_message())}{hint}", 2)
@@ -416,7 +419,7 @@ class _Outputs:
         if not self.output:
             return None
         if not self.to_dir:
-            return Path(self.output)
+            return None if _is_stdout(self.output) else Path(self.output)
         path = Path(self.output) / (Path(name).name if name != "-" else "stdin.txt")
         key = Path(os.path.abspath(path))
         if key in self.done:
@@ -435,11 +438,22 @@ class _Outputs:
                 out.write(piece)
 
 
+def _is_stdout(path: str) -> bool:
+    """Is ``path`` the file standard output already writes to (``-o /dev/stdout``, ``-o out > out``)?"""
+    try:
+        return os.path.samestat(os.stat(path), os.fstat(sys.stdout.fileno()))
+    except (OSError, ValueError, AttributeError):
+        return False
+
+
 def _run_files(names: list[str], outputs: _Outputs, work: Any) -> None:
     """Call ``work(name, stream)`` for every input, reporting each failure on one line."""
     failed = 0
     show_progress = sys.stderr.isatty() and len(names) > 1 and work.__dict__.get("progress", True)
-    outputs.prepare()
+    try:
+        outputs.prepare()
+    except OutputError as e:
+        _die(str(e), 1)
     with click.progressbar(names, label="vnfix", file=sys.stderr) if show_progress else _nullbar(names) as bar:
         for name in bar:
             try:

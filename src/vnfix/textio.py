@@ -349,8 +349,10 @@ def atomic_writer(path: Path, encoding: Encoding = UTF8, backup: str | None = No
         raise OutputError(f"{path}: {_reason(e)}") from None
     if st is not None and stat.S_ISDIR(st.st_mode):
         raise OutputError(f"{path}: is a directory")
-    if st is not None and not stat.S_ISREG(st.st_mode):
-        # A device or a FIFO (/dev/null, /dev/stdout) cannot be replaced by a rename: write to it.
+    special = os.path.abspath(path).startswith(("/dev/", "/proc/"))
+    if st is not None and (special or not stat.S_ISREG(st.st_mode)):
+        # A device, a FIFO or an alias of an open file (/dev/null, /dev/stdout, /proc/self/fd/1)
+        # cannot be replaced by a rename: write to it, as the shell's ">" would.
         if backup:
             raise OutputError(f"{path}: not a regular file; cannot replace it")
         with _direct(path, encoding) as out:
