@@ -1,7 +1,8 @@
 """Build vnfix's lexicons from ../shared/corpora (see lexicons/README.md).
 
 Outputs, all under lexicons/:
-  syllables.tsv   syllable<TAB>count, line number = LM id (ids 0-3 are <s> </s> <unk> <num>)
+  syllables.tsv   syllable, count, mid-sentence lower-case and Title-case counts (TAB-separated);
+                  line number = LM id (ids 0-3 are <s> </s> <unk> <num>)
   words.txt       multi-syllable words and place names, one per line
   acronyms.txt    upper-case abbreviations (HĐND, UBND, ...), one per line
   lm.bin          trigram language model, modified Kneser-Ney, pruned (format in vnfix/lm.py)
@@ -77,6 +78,34 @@ def segments(lines: Iterable[str], vocab: Vocab) -> Iterator[list[int]]:
                 seg = []
         if seg:
             yield seg
+
+
+def case_counts(corpora: Path, vocab: Vocab, cache: Path | None) -> dict[int, list[int]]:
+    """{id: [mid-sentence lower-case count, mid-sentence Title-case count]} over the running text.
+
+    Case is evidence the lower-cased LM cannot see: "Tùng" in mid-sentence is a name,
+    "từng" never is. Only words right after another word count (not sentence starts).
+    """
+    path = cache / "case.json" if cache else None
+    if path and path.exists():
+        return {int(k): v for k, v in json.loads(path.read_text(encoding="utf-8")).items()}
+    counts: dict[int, list[int]] = {}
+    for rel, _ in RUNNING_TEXT:
+        with open(corpora / rel, encoding="utf-8") as f:
+            for line in f:
+                prev = ""
+                for tok in iter_tokens(normalise(line.rstrip("\n"))):
+                    if tok.kind == "space":
+                        continue
+                    text = tok.text
+                    if tok.kind == "word" and prev in ("word", "number", "code") and not (len(text) > 1 and text.isupper()):
+                        title = text[0].isupper()
+                        if title or text.islower():
+                            counts.setdefault(vocab.id_of(text), [0, 0])[title] += 1
+                    prev = tok.kind
+    if path:
+        path.write_text(json.dumps(counts), encoding="utf-8")
+    return counts
 
 
 def read_words(corpora: Path) -> list[str]:
@@ -278,9 +307,11 @@ def main() -> None:
     uni_lp, uni_bo, bigrams, trigrams = kneser_ney(tri2, len(order), args.min_trigram)
     print(f"stored: {len(bigrams)} bigrams, {len(trigrams)} trigrams", file=sys.stderr)
 
+    cases = case_counts(args.corpora, vocab, args.cache)
     with open(args.out / "syllables.tsv", "w", encoding="utf-8", newline="\n") as f:
         for i in order:
-            f.write(f"{names[i]}\t{uni[i]}\n")
+            low, title = cases.get(i, (0, 0))
+            f.write(f"{names[i]}\t{uni[i]}\t{low}\t{title}\n")
     (args.out / "words.txt").write_text("".join(w + "\n" for w in sorted(set(words) | {p.lower() for p in places})),
                                         encoding="utf-8")
     (args.out / "acronyms.txt").write_text("".join(a + "\n" for a in acronyms), encoding="utf-8")

@@ -447,7 +447,7 @@ def _is_stdout(path: str) -> bool:
 
 
 def _run_files(names: list[str], outputs: _Outputs, work: Any) -> None:
-    """Call ``work(name, stream)`` for every input, reporting each failure on one line."""
+    """Call ``work(name, stream, target)`` for every input, reporting each failure on one line."""
     failed = 0
     show_progress = sys.stderr.isatty() and len(names) > 1 and work.__dict__.get("progress", True)
     try:
@@ -457,8 +457,9 @@ def _run_files(names: list[str], outputs: _Outputs, work: Any) -> None:
     with click.progressbar(names, label="vnfix", file=sys.stderr) if show_progress else _nullbar(names) as bar:
         for name in bar:
             try:
+                target = outputs.target(name)  # before opening: a FIFO given to --in-place must not block
                 with _opened(name) as stream:
-                    work(name, stream)
+                    work(name, stream, target)
             except (InputError, OutputError) as e:
                 failed += 1
                 _error(str(e))
@@ -580,9 +581,8 @@ def fix(inputs: tuple[str, ...], output: str | None, in_place: bool, backup: str
     fixer = _make_fixer(_make_config(repair, tone_style, threshold, lexicons))
     max_line = MAX_LINE if fmt != "diff" else None
 
-    def work(name: str, stream: BinaryIO) -> None:
+    def work(name: str, stream: BinaryIO, target: Path | None) -> None:
         shown = _display(name)
-        target = outputs.target(name)
         head = _head(stream, shown)
         encoding = _resolve_from(source, head, name, quiet, refuse=False) if source else None
         if encoding is not None:
@@ -617,9 +617,8 @@ def convert(inputs: tuple[str, ...], source: str, output: str | None, in_place: 
     names = _expand(inputs)
     outputs = _Outputs(names, output, in_place, backup)
 
-    def work(name: str, stream: BinaryIO) -> None:
+    def work(name: str, stream: BinaryIO, target: Path | None) -> None:
         shown = _display(name)
-        target = outputs.target(name)
         head = _head(stream, shown)
         sniff(head, shown)  # refuse binary data before anything else
         encoding = _resolve_from(source, head, name, quiet, refuse=True)

@@ -34,6 +34,29 @@ MAX_WINDOW = 200  # words; bounds memory and latency on text without punctuation
 # Window damage rates are rounded to the nearest of these steps, so that candidate lists can be memoised.
 DAMAGE_STEPS = (0.01, 0.02, 0.05, 0.1, 0.15, 0.2, 0.3, 0.4, 0.5, 0.6, 0.7, 0.8, 0.9)
 CLEAN_WINDOW = 0.05
+CASE_WEIGHT = 1.0
+
+
+def _case_evidence(word: str, position: int) -> bool | None:
+    """True for a Title-case word after another word, False for a lower-case one, None otherwise.
+
+    Case says something the lower-cased language model cannot: in mid-sentence
+    "Tùng" is a name and "từng" is not. At a window start (after punctuation) and
+    in ALL CAPS, case says nothing.
+    """
+    if position == 0 or not word[:1].isalpha():
+        return None
+    if word.islower():
+        return False
+    if word[0].isupper() and (len(word) == 1 or word[1:].islower()):
+        return True
+    return None
+
+
+def _with_case(cands: list[Candidate], lex: Lexicon, case: bool | None) -> list[Candidate]:
+    if case is None or len(cands) < 2:
+        return cands
+    return [c._replace(logp=c.logp + CASE_WEIGHT * lex.case_logp(c.lm_id, case)) for c in cands]
 
 
 def _bucket(rate: float) -> float:
@@ -138,17 +161,21 @@ class Fixer:
         cfg = self.config
         lex = self.lexicon
         fixed = [Candidate(NUM, "", 0.0)]
+        out: list[list[Candidate]] = []
         if cfg.repair == "diacritics":
-            return [self._memo(("d", s.token.text), lambda w=s.token.text: restore(w, lex, cfg.max_candidates))
-                    if s.repairable else fixed for s in slots]
+            for i, s in enumerate(slots):
+                w = s.token.text
+                case = _case_evidence(w, i)
+                out.append(self._memo(("d", w, case), lambda w=w, case=case: _with_case(
+                    restore(w, lex, cfg.max_candidates), lex, case)) if s.repairable else fixed)
+            return out
         words = [s.token.text for s in slots if s.repairable]
         marked = any(_OCR_MARK.search(w) for w in words)
         damaged = sum(not is_clean(w, lex) for w in words)
         # Share of damaged words in this window, smoothed: the prior that any one word is damaged.
         damage = _bucket((damaged + 0.5) / (len(words) + 1.5))
         index = self.index
-        out = []
-        for s in slots:
+        for i, s in enumerate(slots):
             if not s.repairable:
                 out.append(fixed)
                 continue
@@ -157,8 +184,10 @@ class Fixer:
                 # A known word among known words: nothing suggests damage, keep it (and save the work).
                 out.append(self._memo(("k", w), lambda w=w: [keep_as_is(w, lex)]))
             else:
-                out.append(self._memo(("o", w, marked, damage),
-                                      lambda w=w: repair(w, lex, index, cfg.max_candidates, marked, damage)))
+                # OCR output's letter case is as noisy as its letters: case evidence only for typed text.
+                case = None if marked else _case_evidence(w, i)
+                out.append(self._memo(("o", w, marked, damage, case), lambda w=w, case=case: _with_case(
+                    repair(w, lex, index, cfg.max_candidates, marked, damage), lex, case)))
         return out
 
     def _memo(self, key: tuple[object, ...], make: Callable[[], list[Candidate]]) -> list[Candidate]:

@@ -11,6 +11,7 @@ a copy (``Lexicon.extended``), never the shared default.
 
 from __future__ import annotations
 
+import math
 import os
 from collections.abc import Iterable
 from dataclasses import dataclass, field
@@ -44,6 +45,7 @@ class Lexicon:
     words: frozenset[str]
     acronyms: dict[str, str]  # stripped upper-case form -> acronym (HDND -> HĐND)
     lm: NgramModel
+    case_counts: list[tuple[int, int]] = field(default_factory=list)  # per id: mid-sentence (lower, Title)
     user_words: frozenset[str] = field(default_factory=frozenset)
 
     @classmethod
@@ -51,17 +53,19 @@ class Lexicon:
         folder = folder or lexicon_dir()
         vocab: dict[str, int] = {}
         counts: list[int] = []
+        case_counts: list[tuple[int, int]] = []
         by_stripped: dict[str, list[tuple[str, int]]] = {}
         with open(folder / "syllables.tsv", encoding="utf-8") as f:
             for i, line in enumerate(f):
-                syl, n = line.rstrip("\n").split("\t")
+                syl, n, *case = line.rstrip("\n").split("\t")
                 vocab[syl] = i
                 counts.append(int(n))
+                case_counts.append((int(case[0]), int(case[1])) if case else (0, 0))
                 if i >= len(SPECIALS):
                     by_stripped.setdefault(strip_marks(syl), []).append((syl, int(n)))
         words = frozenset((folder / "words.txt").read_text(encoding="utf-8").split("\n")) - {""}
         acronyms = {strip_marks(a): a for a in (folder / "acronyms.txt").read_text(encoding="utf-8").split()}
-        return cls(vocab, counts, by_stripped, words, acronyms, NgramModel(folder / "lm.bin"))
+        return cls(vocab, counts, by_stripped, words, acronyms, NgramModel(folder / "lm.bin"), case_counts)
 
     def extended(self, words: Iterable[str]) -> Lexicon:
         """A copy that also knows ``words`` (names, terms): their syllables become candidates.
@@ -90,7 +94,14 @@ class Lexicon:
                     # A user word is a strong hint: rank it with the common syllables.
                     bucket.insert(0, (syl, max((n for _, n in bucket), default=1)))
         return Lexicon(self.vocab, self.counts, by_stripped, self.words | added, acronyms, self.lm,
-                       self.user_words | added)
+                       self.case_counts, self.user_words | added)
+
+    def case_logp(self, lm_id: int, title: bool) -> float:
+        """ln P(written Title-case / lower-case | syllable) in mid-sentence; 0 when unknown."""
+        if lm_id >= len(self.case_counts) or lm_id < 4:
+            return 0.0
+        low, cap = self.case_counts[lm_id]
+        return math.log(((cap if title else low) + 1) / (low + cap + 2))
 
     def id_of(self, syllable: str) -> int:
         return self.vocab.get(syllable, 2)  # 2 = <unk>

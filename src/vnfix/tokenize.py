@@ -53,6 +53,8 @@ class Token:
 
 
 def _word_kind(text: str) -> Kind:
+    if text.isalpha():
+        return "word"
     if not _HAS_LETTER.search(text):
         return "number" if text.isdigit() else "punct" if len(text) == 1 else "code"
     if _DIGIT_RUN.search(text) or _ALNUM_CODE.fullmatch(text):
