@@ -19,7 +19,7 @@ def score(gold: Path | list[str], hyp: list[str] | str, raw: list[str] | None = 
     with tempfile.TemporaryDirectory() as tmp:
         def dump(name: str, lines: list[str] | str) -> str:
             p = Path(tmp) / name
-            p.write_text(lines if isinstance(lines, str) else "".join(l + "\n" for l in lines), encoding="utf-8")
+            p.write_text(lines if isinstance(lines, str) else "".join(line + "\n" for line in lines), encoding="utf-8")
             return str(p)
 
         gold_path = str(gold) if isinstance(gold, Path) else dump("gold.txt", gold)

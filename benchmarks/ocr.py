@@ -15,7 +15,6 @@ from __future__ import annotations
 
 import sys
 import time
-from pathlib import Path
 
 from common import ROOT, SHARED, score, write_result
 
@@ -69,7 +68,8 @@ def main() -> None:
     pairs = ROOT / "build/ocr_pairs/ocr.txt"
     source = pairs if pairs.exists() else None
     lines = (source.read_text(encoding="utf-8").splitlines() if source else
-             [l for i in ("001", "003") for l in (SHARED / f"dev/ocr/{i}.txt").read_text(encoding="utf-8").splitlines()])
+             [line for i in ("001", "003")
+              for line in (SHARED / f"dev/ocr/{i}.txt").read_text(encoding="utf-8").splitlines()])
     fresh = vnfix.Fixer()
     fresh.fix_text("khoi dong")
     sample = "\n".join(lines[:6000]) + "\n"

@@ -50,7 +50,7 @@ def main() -> None:
         for p in paths:
             gold += p.read_text(encoding="utf-8").splitlines()
         stripped = [strip_marks(line) for line in gold]
-        words = sum(len(l.split()) for l in gold)
+        words = sum(len(line.split()) for line in gold)
         t0 = time.perf_counter()
         ours = fixer.fix_text("\n".join(stripped) + "\n").splitlines()
         t_ours = time.perf_counter() - t0

@@ -98,7 +98,8 @@ def case_counts(corpora: Path, vocab: Vocab, cache: Path | None) -> dict[int, li
                     if tok.kind == "space":
                         continue
                     text = tok.text
-                    if tok.kind == "word" and prev in ("word", "number", "code") and not (len(text) > 1 and text.isupper()):
+                    shouting = len(text) > 1 and text.isupper()
+                    if tok.kind == "word" and prev in ("word", "number", "code") and not shouting:
                         title = text[0].isupper()
                         if title or text.islower():
                             counts.setdefault(vocab.id_of(text), [0, 0])[title] += 1
@@ -199,7 +200,10 @@ def discounts(counts: Iterable[int]) -> tuple[float, float, float]:
     return 1 - 2 * y * n2 / n1, 2 - 3 * y * n3 / n2, 3 - 4 * y * n4 / n3
 
 
-def kneser_ney(tri: Counter[int], vsize: int, min_trigram: int) -> tuple[list[float], list[float], dict[int, tuple[float, float]], dict[int, float]]:
+Model = tuple[list[float], list[float], dict[int, tuple[float, float]], dict[int, float]]
+
+
+def kneser_ney(tri: Counter[int], vsize: int, min_trigram: int) -> Model:
     """Interpolated modified KN, written in backoff form for the stored (pruned) n-grams."""
     mask = (1 << BITS) - 1
     big = (1 << (2 * BITS)) - 1

@@ -64,7 +64,8 @@ def align(ocr: str, gold: str) -> list[tuple[str, str]]:
     g_sk, o_sk = skeleton(gold), skeleton(ocr)
     pairs: list[tuple[str, str]] = []
     pending_g = pending_o = ""
-    for tag, i1, i2, j1, j2 in Levenshtein.opcodes(g_sk, o_sk):
+    for op in Levenshtein.opcodes(g_sk, o_sk):
+        tag, i1, i2, j1, j2 = op.tag, op.src_start, op.src_end, op.dest_start, op.dest_end
         if tag == "equal":
             if pending_g or pending_o:
                 pairs.extend(_split_block(pending_g, pending_o))
@@ -230,9 +231,10 @@ class Channel:
                         if lg <= 1 and lo <= 1:
                             lp = single(g, o)
                         else:
-                            lp = rules.get((g, o))
-                            if lp is None:
+                            rule = rules.get((g, o))
+                            if rule is None:
                                 continue
+                            lp = rule
                         v = here + lp
                         if v > target[j + lo]:
                             target[j + lo] = v
@@ -255,8 +257,9 @@ def word_pairs(ocr_line: str, gold_line: str) -> list[tuple[str, str]]:
     else:
         o_sk, g_sk = [skeleton(t) for t in o_toks], [skeleton(t) for t in g_toks]
         spans = []
-        for tag, i1, i2, j1, j2 in Levenshtein.opcodes(o_sk, g_sk):
-            if tag in ("equal", "replace") and i2 - i1 == j2 - j1:
+        for op in Levenshtein.opcodes(o_sk, g_sk):
+            i1, i2, j1, j2 = op.src_start, op.src_end, op.dest_start, op.dest_end
+            if op.tag in ("equal", "replace") and i2 - i1 == j2 - j1:
                 spans.extend(zip(o_toks[i1:i2], g_toks[j1:j2]))
     out = []
     for o, g in spans:

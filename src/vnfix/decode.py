@@ -60,12 +60,11 @@ def viterbi(lattice: Sequence[Sequence[Candidate]], lm: NgramModel, beam: int = 
         return []
     best_key = max(states, key=lambda k: states[k][0] + score(k[0], k[1], _E))
     path: list[int] = []
-    key: tuple[int, int] | None = best_key
+    at: tuple[int, int] | None = best_key
     for step in reversed(steps):
-        assert key is not None
-        _, prev, ci = step[key]
+        assert at is not None
+        _, at, ci = step[at]
         path.append(ci)
-        key = prev
     path.reverse()
     return path
 

@@ -16,7 +16,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
-from typing import NamedTuple
+from typing import Any, NamedTuple
 
 import regex
 
@@ -59,6 +59,19 @@ def _with_case(cands: list[Candidate], lex: Lexicon, case: bool | None) -> list[
     return [c._replace(logp=c.logp + CASE_WEIGHT * lex.case_logp(c.lm_id, case)) for c in cands]
 
 
+def _restored(word: str, lex: Lexicon, limit: int, case: bool | None) -> list[Candidate]:
+    return _with_case(restore(word, lex, limit), lex, case)
+
+
+def _kept(word: str, lex: Lexicon) -> list[Candidate]:
+    return [keep_as_is(word, lex)]
+
+
+def _repaired(word: str, lex: Lexicon, index: FuzzyIndex, limit: int, marked: bool, damage: float,
+              case: bool | None) -> list[Candidate]:
+    return _with_case(repair(word, lex, index, limit, marked, damage), lex, case)
+
+
 def _bucket(rate: float) -> float:
     return min(DAMAGE_STEPS, key=lambda d: (abs(d - rate), d))
 _CACHE_LIMIT = 200_000
@@ -84,7 +97,7 @@ class Explained(NamedTuple):
 
 
 class _Slot(NamedTuple):
-    index: int  # position of the token in the window
+    at: int  # position of the token in the window
     token: Token
     repairable: bool  # a word not protected by the user
     offset: int  # start of the token in the whole input
@@ -166,8 +179,8 @@ class Fixer:
             for i, s in enumerate(slots):
                 w = s.token.text
                 case = _case_evidence(w, i)
-                out.append(self._memo(("d", w, case), lambda w=w, case=case: _with_case(
-                    restore(w, lex, cfg.max_candidates), lex, case)) if s.repairable else fixed)
+                out.append(self._memo(("d", w, case), _restored, w, lex, cfg.max_candidates, case)
+                           if s.repairable else fixed)
             return out
         words = [s.token.text for s in slots if s.repairable]
         marked = any(_OCR_MARK.search(w) for w in words)
@@ -182,20 +195,21 @@ class Fixer:
             w = s.token.text
             if marked and damage <= CLEAN_WINDOW and is_clean(w, lex):
                 # A known word among known words: nothing suggests damage, keep it (and save the work).
-                out.append(self._memo(("k", w), lambda w=w: [keep_as_is(w, lex)]))
+                out.append(self._memo(("k", w), _kept, w, lex))
             else:
                 # OCR output's letter case is as noisy as its letters: case evidence only for typed text.
                 case = None if marked else _case_evidence(w, i)
-                out.append(self._memo(("o", w, marked, damage, case), lambda w=w, case=case: _with_case(
-                    repair(w, lex, index, cfg.max_candidates, marked, damage), lex, case)))
+                out.append(self._memo(("o", w, marked, damage, case), _repaired, w, lex, index, cfg.max_candidates,
+                                      marked, damage, case))
         return out
 
-    def _memo(self, key: tuple[object, ...], make: Callable[[], list[Candidate]]) -> list[Candidate]:
+    def _memo(self, key: tuple[object, ...], make: Callable[..., list[Candidate]], *args: Any) -> list[Candidate]:
+        """``make(*args)``, remembered under ``key`` (words repeat; their readings need not be redone)."""
         got = self._cands.get(key)
         if got is None:
             if len(self._cands) > _CACHE_LIMIT:
                 self._cands.clear()
-            got = self._cands[key] = make()
+            got = self._cands[key] = make(*args)
         return got
 
     @property
@@ -285,7 +299,7 @@ class Fixer:
                     best = sorted(alts.items(), key=lambda a: (-a[1], a[0]))[:4]
                     edit = Edit(slot.offset, slot.offset + len(slot.token.text), slot.token.text, text,
                                 round(conf, 4), tuple((a, round(q, 4)) for a, q in best))
-                out[slot.index] = (text, edit, len(slot.token.text))
+                out[slot.at] = (text, edit, len(slot.token.text))
         yield from out
 
     def _render(self, original: str, chosen: Candidate) -> str:
@@ -318,7 +332,8 @@ def fix_text(text: str, **options: object) -> str:
     'Thực hiện Chỉ thị số 28-CT/TW của Bộ Chính trị'
     """
     if not isinstance(text, str):
-        raise TypeError(f"fix_text() takes str, not {type(text).__name__}; decode bytes first, e.g. data.decode('utf-8')")
+        raise TypeError(f"fix_text() takes str, not {type(text).__name__}; "
+                        "decode bytes first, e.g. data.decode('utf-8')")
     return get_fixer(**options).fix_text(text)
 
 
