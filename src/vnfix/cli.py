@@ -87,8 +87,9 @@ class VnfixGroup(click.Group):
              standalone_mode: bool = True, **extra: Any) -> Any:
         handlers = {}
         if threading.current_thread() is threading.main_thread():
-            for sig in (signal.SIGTERM, getattr(signal, "SIGHUP", None)):
-                if sig is not None:
+            for sig in (signal.SIGINT, signal.SIGTERM, getattr(signal, "SIGHUP", None)):
+                # (a signal the caller set to be ignored stays ignored: nohup, background jobs)
+                if sig is not None and signal.getsignal(sig) not in (signal.SIG_IGN, None):
                     with contextlib.suppress(OSError, ValueError):
                         handlers[sig] = signal.signal(sig, _on_signal)
         try:
@@ -106,7 +107,7 @@ class VnfixGroup(click.Group):
         except KeyboardInterrupt:
             _die("interrupted", 130)
         except _Stop as e:
-            _die(f"stopped by signal {e.signum}", 128 + e.signum)
+            _die("interrupted" if e.signum == signal.SIGINT else f"stopped by signal {e.signum}", 128 + e.signum)
         except BrokenPipeError:
             _quiet_stdout()
             sys.exit(1)
@@ -621,7 +622,8 @@ def convert(inputs: tuple[str, ...], source: str, output: str | None, in_place: 
         shown = _display(name)
         head = _head(stream, shown)
         sniff(head, shown)  # refuse binary data before anything else
-        encoding = _resolve_from(source, head, name, quiet, refuse=True)
+        # An empty file is the same in every encoding: nothing to detect.
+        encoding = _resolve_from(source, head, name, quiet, refuse=True) if head else "viqr"
         assert encoding is not None
         enc, lines = _legacy_lines(stream, shown, head, encoding, MAX_LINE)
         outputs.write(target, enc, _batched(lines))

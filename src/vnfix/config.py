@@ -49,7 +49,8 @@ class Config:
     """How many readings are considered for one word."""
 
     extra_words: tuple[str, ...] = ()
-    """Extra words, names or acronyms to know (``("Pắc Nậm", "UBMTTQ")``)."""
+    """Extra words, names or acronyms to know (``("Pắc Nậm", "UBMTTQ")``). A name of several
+    syllables is written whole wherever its unmarked letters occur (``Pac Nam`` → ``Pắc Nậm``)."""
 
     lexicon_files: tuple[str, ...] = ()
     """Plain-text files of extra words, one per line (``#`` starts a comment)."""

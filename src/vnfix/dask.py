@@ -57,7 +57,8 @@ if TYPE_CHECKING:  # pragma: no cover
     import dask.dataframe as dd
     import pandas as pd
 
-__all__ = ["fix_bag", "fix_column", "fix_files", "fix_series", "get_worker_fixer", "preload", "read_text_files"]
+__all__ = ["fix_bag", "fix_column", "fix_files", "fix_series", "get_worker_fixer", "preload", "read_text_files",
+           "window_ranges"]
 
 PathLike = Union[str, "os.PathLike[str]"]
 BLOCKSIZE = 1 << 20
@@ -149,29 +150,56 @@ def _expand(paths: PathLike | Sequence[PathLike]) -> list[str]:
     return out
 
 
-def window_ranges(path: PathLike, blocksize: int = BLOCKSIZE, errors: str = "strict") -> tuple[Encoding, list[tuple[int, int]]]:
+def window_ranges(path: PathLike, blocksize: int = BLOCKSIZE) -> tuple[Encoding, list[tuple[int, int]]]:
     """The encoding of a UTF-8 file and byte ranges of about ``blocksize`` that end where a decoding window ends.
 
-    One sequential pass over the file's lines (cheap next to fixing it). Like
-    ``vnfix.batch.iter_chunks``, a run of more than ``16 * blocksize`` bytes
-    with no window end at all is cut anyway. Raises ``ValueError`` for UTF-16
-    files (``read_text_files`` reads those in the client instead).
+    One sequential pass over the file's lines (cheap next to fixing it), in
+    memory bounded by ``16 * blocksize`` whatever the line lengths. Like
+    ``vnfix.batch.iter_chunks``, a run of more than ``16 * blocksize`` bytes with
+    no window end is cut anyway (before a space if there is one): the only place
+    where the output may differ from fixing the file whole. Raises ``ValueError``
+    for UTF-16/32 files (``read_text_files`` reads those in the client instead).
+
+    >>> import tempfile, pathlib
+    >>> p = pathlib.Path(tempfile.mkdtemp()) / "t.txt"
+    >>> _ = p.write_bytes(b"Ha Noi.\\nViet Nam\\nla\\n\\nmot\\n")
+    >>> window_ranges(p, blocksize=1)[1]
+    [(0, 8), (8, 21), (21, 25)]
     """
+    limit = 16 * max(blocksize, 1)
     ranges: list[tuple[int, int]] = []
     with open(path, "rb") as f:
         enc = sniff(f.read(1 << 16), os.fspath(path))
-        if enc.name == "utf-16":
-            raise ValueError(f"{path}: UTF-16 has no byte-range reader")
+        if enc.name not in ("utf-8", "utf-8-sig"):
+            raise ValueError(f"{path}: {enc.label} has no byte-range reader")
         start = pos = len(enc.bom)
         f.seek(pos)
         n = 0
-        for line in f:
+        whole = True  # the piece read starts a line
+        while True:
+            line = f.readline(limit)
+            if not line:
+                break
             pos += len(line)
             n += len(line)
-            if n >= blocksize and _ends_window(line.decode("utf-8", errors).splitlines(keepends=True)[-1]) \
-                    or n >= 16 * blocksize:
-                ranges.append((start, pos))
-                start, n = pos, 0
+            if line.endswith(b"\n"):
+                last = line.decode("utf-8", "replace").splitlines(keepends=True)[-1]
+                if n >= blocksize and _ends_window(last, whole or len(last) < len(line)) or n >= limit:
+                    ranges.append((start, pos))
+                    start, n = pos, 0
+                whole = True
+                continue
+            whole = False
+            if n >= limit:  # a line of more than 16 x blocksize bytes: cut before a space, or a character
+                at = line.rfind(b" ")
+                if at <= 0:  # no space: before the last character read (it may be incomplete)
+                    at = len(line) - 1
+                    while at > 0 and line[at] & 0xC0 == 0x80:
+                        at -= 1
+                cut = pos - len(line) + at
+                if cut > start:
+                    ranges.append((start, cut))
+                    start, n = cut, pos - cut
         if pos > start:
             ranges.append((start, pos))
     return enc, ranges
@@ -182,6 +210,9 @@ def _read_range(spec: tuple[str, int, int, str]) -> str:
     with open(path, "rb") as f:
         f.seek(start)
         data = f.read(end - start)
+    nul = data.find(b"\x00")
+    if nul >= 0:
+        raise ValueError(f"{path}: contains NUL bytes (binary data?) at byte {start + nul}; not processed")
     try:
         return data.decode("utf-8", errors)
     except UnicodeDecodeError as e:
@@ -201,7 +232,7 @@ def _text_chunks(path: str, blocksize: int, errors: str) -> tuple[Encoding, list
 
 def _file_bag(path: str, blocksize: int, errors: str, include_path: bool) -> tuple[Encoding, db.Bag]:
     try:
-        enc, ranges = window_ranges(path, blocksize, errors)
+        enc, ranges = window_ranges(path, blocksize)
     except ValueError:
         enc, chunks = _text_chunks(path, blocksize, errors)
         items: list[Any] = [(path, c) for c in chunks] if include_path else chunks

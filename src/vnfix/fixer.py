@@ -20,7 +20,7 @@ from typing import Any, NamedTuple
 
 import regex
 
-from .candidates import NUM, Candidate, is_clean, keep_as_is, repair, restore
+from .candidates import NUM, UNK, Candidate, is_clean, keep_as_is, repair, restore
 from .config import Config
 from .decode import posteriors, viterbi
 from .fuzzy import FuzzyIndex, build_index, default_channel, default_index
@@ -57,6 +57,12 @@ def _with_case(cands: list[Candidate], lex: Lexicon, case: bool | None) -> list[
     if case is None or len(cands) < 2:
         return cands
     return [c._replace(logp=c.logp + CASE_WEIGHT * lex.case_logp(c.lm_id, case)) for c in cands]
+
+
+def _check_str(text: object, name: str) -> None:
+    if not isinstance(text, str):
+        hint = "; decode bytes first, e.g. data.decode('utf-8')" if isinstance(text, (bytes, bytearray)) else ""
+        raise TypeError(f"{name}() takes str, not {type(text).__name__}{hint}")
 
 
 def _restored(word: str, lex: Lexicon, limit: int, case: bool | None) -> list[Candidate]:
@@ -135,10 +141,12 @@ class Fixer:
 
     def fix_text(self, text: str) -> str:
         """Repair ``text``; everything but damaged words comes back unchanged."""
+        _check_str(text, "fix_text")
         return "".join(piece for piece, _, _ in self._run(text.splitlines(keepends=True), explain=False))
 
     def fix_and_explain(self, text: str) -> Explained:
         """Repair ``text`` and say what was changed, how sure, and what else it could be."""
+        _check_str(text, "fix_and_explain")
         pieces: list[str] = []
         edits: list[Edit] = []
         for piece, edit, _ in self._run(text.splitlines(keepends=True), explain=True):
@@ -202,6 +210,23 @@ class Fixer:
                 out.append(self._memo(("o", w, marked, damage, case), _repaired, w, lex, index, cfg.max_candidates,
                                       marked, damage, case))
         return out
+
+    def _apply_phrases(self, slots: list[_Slot], lattice: list[list[Candidate]]) -> None:
+        """Write the user's multi-syllable names whole where their unmarked letters occur."""
+        lex = self.lexicon
+        longest = max(len(k) for k in lex.phrases)
+        keys = [strip_marks(s.token.text.lower()) if s.repairable else None for s in slots]
+        i = 0
+        while i < len(slots):
+            for n in range(min(longest, len(slots) - i), 1, -1):
+                span = keys[i:i + n]
+                syllables = lex.phrases.get(tuple(span)) if None not in span else None  # type: ignore[arg-type]
+                if syllables:
+                    for j, syl in enumerate(syllables):
+                        lattice[i + j] = [Candidate(lex.vocab.get(syl, UNK), syl, 0.0)]
+                    i += n - 1
+                    break
+            i += 1
 
     def _memo(self, key: tuple[object, ...], make: Callable[..., list[Candidate]], *args: Any) -> list[Candidate]:
         """``make(*args)``, remembered under ``key`` (words repeat; their readings need not be redone)."""
@@ -270,6 +295,8 @@ class Fixer:
         out: list[tuple[str, Edit | None, int]] = [(tok.text, None, len(tok.text)) for tok, _ in window]
         if slots:
             lattice = self._lattice(slots)
+            if self.lexicon.phrases:
+                self._apply_phrases(slots, lattice)
             ambiguous = any(len(c) > 1 for c in lattice)
             path = viterbi(lattice, self.lexicon.lm, self.config.beam) if ambiguous else [0] * len(slots)
             changed: list[tuple[int, _Slot, int, str]] = []
@@ -331,9 +358,7 @@ def fix_text(text: str, **options: object) -> str:
     >>> fix_text("Thuc hien Chi thi so 28-CT/TW cua Bo Chinh tri")
     'Thực hiện Chỉ thị số 28-CT/TW của Bộ Chính trị'
     """
-    if not isinstance(text, str):
-        raise TypeError(f"fix_text() takes str, not {type(text).__name__}; "
-                        "decode bytes first, e.g. data.decode('utf-8')")
+    _check_str(text, "fix_text")
     return get_fixer(**options).fix_text(text)
 
 
@@ -344,7 +369,6 @@ def fix_and_explain(text: str, **options: object) -> Explained:
     >>> result.text, [(e.original, e.replacement) for e in result.edits]
     ('Hà Nội', [('Ha', 'Hà'), ('Noi', 'Nội')])
     """
-    if not isinstance(text, str):
-        raise TypeError(f"fix_and_explain() takes str, not {type(text).__name__}")
+    _check_str(text, "fix_and_explain")
     return get_fixer(**options).fix_and_explain(text)
 

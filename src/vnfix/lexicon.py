@@ -47,6 +47,8 @@ class Lexicon:
     lm: NgramModel
     case_counts: list[tuple[int, int]] = field(default_factory=list)  # per id: mid-sentence (lower, Title)
     user_words: frozenset[str] = field(default_factory=frozenset)
+    # unmarked lower-case syllables of a user phrase -> its syllables ("pac nam" -> pắc, nậm)
+    phrases: dict[tuple[str, ...], tuple[str, ...]] = field(default_factory=dict)
 
     @classmethod
     def load(cls, folder: Path | None = None) -> Lexicon:
@@ -68,7 +70,10 @@ class Lexicon:
         return cls(vocab, counts, by_stripped, words, acronyms, NgramModel(folder / "lm.bin"), case_counts)
 
     def extended(self, words: Iterable[str]) -> Lexicon:
-        """A copy that also knows ``words`` (names, terms): their syllables become candidates.
+        """A copy that also knows ``words`` (names, terms, acronyms, one per entry).
+
+        Their syllables become candidates; a multi-syllable entry is also a phrase:
+        wherever its unmarked letters occur, it is written whole (``Pac Nam`` → ``Pắc Nậm``).
 
         >>> lex = default_lexicon().extended(["Pắc Nậm"])
         >>> "pắc" in {s for s, _ in lex.by_stripped["pac"]}
@@ -77,6 +82,7 @@ class Lexicon:
         by_stripped = {k: list(v) for k, v in self.by_stripped.items()}
         added = set()
         acronyms = dict(self.acronyms)
+        phrases = dict(self.phrases)
         for entry in words:
             entry = normalise(entry.strip())
             if not entry or entry.startswith("#"):
@@ -85,7 +91,10 @@ class Lexicon:
                 acronyms[strip_marks(entry)] = entry
                 continue
             added.add(entry.lower())
-            for part in entry.lower().split():
+            parts = entry.lower().split()
+            if len(parts) > 1 and all(parse(p) for p in parts):
+                phrases[tuple(strip_marks(p) for p in parts)] = tuple(normalize_tone(p) for p in parts)
+            for part in parts:
                 if parse(part) is None:
                     continue
                 syl = normalize_tone(part)
@@ -94,7 +103,7 @@ class Lexicon:
                     # A user word is a strong hint: rank it with the common syllables.
                     bucket.insert(0, (syl, max((n for _, n in bucket), default=1)))
         return Lexicon(self.vocab, self.counts, by_stripped, self.words | added, acronyms, self.lm,
-                       self.case_counts, self.user_words | added)
+                       self.case_counts, self.user_words | added, phrases)
 
     def case_logp(self, lm_id: int, title: bool) -> float:
         """ln P(written Title-case / lower-case | syllable) in mid-sentence; 0 when unknown."""

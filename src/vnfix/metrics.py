@@ -11,21 +11,29 @@ convention of the project's official scorer.
 
 from __future__ import annotations
 
+import unicodedata
 from collections.abc import Sequence
 from dataclasses import asdict, dataclass
 
 from rapidfuzz.distance import Levenshtein
 
-from .normalise import normalise
-from .syllable import remove_tone, tone_of
 
-_TONE_DIGIT = {"": "", "grave": "2", "acute": "1", "tilde": "4", "hook": "3", "dot": "5"}
+_TONE_MARKS = {"\u0300": "2", "\u0301": "1", "\u0303": "4", "\u0309": "3", "\u0323": "5"}
 
 
 def canonical_word(word: str) -> str:
-    """``word`` with its tone as a trailing digit: ``hòa`` and ``hoà`` → ``hoa2``."""
-    word = normalise(word)
-    return remove_tone(word) + _TONE_DIGIT[tone_of(word)]
+    """``word`` with its tone as a trailing digit: ``hòa`` and ``hoà`` → ``hoa2``.
+
+    Exactly the official scorer's convention (plain Unicode NFC, no lookalike folding).
+    """
+    tone = ""
+    kept = []
+    for ch in unicodedata.normalize("NFD", word):
+        if ch in _TONE_MARKS:
+            tone = _TONE_MARKS[ch]
+        else:
+            kept.append(ch)
+    return unicodedata.normalize("NFC", "".join(kept)) + tone
 
 
 @dataclass(frozen=True)

@@ -17,19 +17,16 @@ import unicodedata
 
 import regex
 
-# Lookalikes that only ever mean the Vietnamese letter in Vietnamese text.
-_LOOKALIKES = str.maketrans({
-    "\u00d0": "\u0110",  # Ð (Icelandic eth) -> Đ
-    "\u00f0": "\u0111",  # ð -> đ
-    "\u0189": "\u0110",  # Ɖ (African D) -> Đ
-    "\u0256": "\u0111",  # ɖ -> đ
-    "\u0340": "\u0300",  # deprecated combining grave tone mark
-    "\u0341": "\u0301",  # deprecated combining acute tone mark
-})
+# Lookalikes of Đ/đ (the Icelandic eth, the African D): replaced only inside words that
+# then read as Vietnamese syllables, so that "ÐẢNG" is mended and "Guðrún" kept.
+_LOOKALIKES = str.maketrans({"\u00d0": "\u0110", "\u00f0": "\u0111", "\u0189": "\u0110", "\u0256": "\u0111"})
+_LOOKALIKE_WORD = regex.compile(r"[\p{L}\p{M}]*[\u00d0\u00f0\u0189\u0256][\p{L}\p{M}]*")
 _MODIFIER_MARKS = "\u0306\u0302\u031b"
 _TONE_MARKS = "\u0300\u0301\u0303\u0309\u0323"
-# A base letter followed by two or more combining marks.
 _COMBINING = regex.compile(r"[\u0300-\u036f]")
+# Runs of Latin letters with their combining marks: the only text normalisation touches,
+# so that other scripts (and compatibility characters such as the Ohm sign) pass unchanged.
+_LATIN_RUN = regex.compile(r"[\p{Latin}\p{M}]+")
 _MARK_RUN = regex.compile(r"(\p{L})([\u0300-\u036f]{2,})")
 
 
@@ -44,17 +41,37 @@ def _reorder(m: regex.Match[str]) -> str:
     return m.group(1) + "".join(seen)
 
 
+def _compose(m: regex.Match[str]) -> str:
+    run = m.group()
+    if run.isascii():
+        return run
+    return unicodedata.normalize("NFC", _MARK_RUN.sub(_reorder, unicodedata.normalize("NFD", run)))
+
+
+def _mend_lookalike(m: regex.Match[str]) -> str:
+    from .syllable import parse
+
+    word = m.group()
+    mended = unicodedata.normalize("NFC", word.translate(_LOOKALIKES))
+    return mended if len(mended) == 1 or parse(mended) else word
+
+
 def normalise(text: str) -> str:
-    """Return ``text`` in NFC with Vietnamese marks in canonical order.
+    """Return ``text`` with Vietnamese letters in NFC, marks in canonical order.
+
+    Only Latin letters and their marks are touched; other scripts pass unchanged.
 
     >>> normalise("hoa\u0300") == "hoà"
+    True
+    >>> normalise("Guðrún \u2126")  == "Guðrún \u2126"
     True
     """
     if text.isascii():
         return text
-    text = text.translate(_LOOKALIKES)
     if unicodedata.is_normalized("NFC", text) and not _COMBINING.search(text):
-        return text
-    decomposed = unicodedata.normalize("NFD", text)
-    decomposed = _MARK_RUN.sub(_reorder, decomposed)
-    return unicodedata.normalize("NFC", decomposed)
+        out = text
+    else:
+        out = _LATIN_RUN.sub(_compose, text)
+    if _LOOKALIKE_WORD.search(out):
+        out = _LOOKALIKE_WORD.sub(_mend_lookalike, out)
+    return out

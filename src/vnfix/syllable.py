@@ -50,6 +50,7 @@ _MEDIAL_BEFORE = {"o": ("a", "ă", "e"), "u": ("â", "ê", "y", "yê", "ya", "ơ
 _WORD_RE = regex.compile(
     r"^(?P<onset>" + "|".join(ONSETS) + r")?(?P<vowels>[" + VOWELS + r"]+)(?P<coda>" + "|".join(CODAS) + r")?$"
 )
+_VOWEL_MARKS = regex.compile(r"([aeiouyAEIOUY])[\u0300\u0301\u0303\u0309\u0323\u0306\u0302\u031b]+")
 _VN_TONED = regex.compile(r"[\u0300\u0301\u0303\u0309\u0323]")
 
 
@@ -118,14 +119,18 @@ def tone_of(word: str) -> str:
 def strip_marks(text: str) -> str:
     """Remove every Vietnamese mark, tones and modifiers, and map đ to d.
 
-    Characters that are not Vietnamese letters are left as they are.
+    Only marks on the Latin vowels are removed: other letters (ñ, ğ, й, ά) are not
+    Vietnamese and are left as they are.
 
     >>> strip_marks("Cộng hòa xã hội chủ nghĩa Việt Nam")
     'Cong hoa xa hoi chu nghia Viet Nam'
+    >>> strip_marks("España русский")
+    'España русский'
     """
-    decomposed = unicodedata.normalize("NFD", text)
-    out = "".join(c for c in decomposed if c not in _MARK_TONE and c not in _MODIFIERS)
-    return unicodedata.normalize("NFC", out).replace("đ", "d").replace("Đ", "D")
+    if text.isascii():
+        return text
+    decomposed = _VOWEL_MARKS.sub(r"\1", unicodedata.normalize("NFD", text))
+    return unicodedata.normalize("NFC", decomposed).replace("đ", "d").replace("Đ", "D")
 
 
 def has_marks(word: str) -> bool:

@@ -124,9 +124,12 @@ def read_lines(stream: BinaryIO, name: str, errors: str = "strict", *, head: byt
 
 def _lines(stream: BinaryIO, head: bytes, enc: Encoding, name: str, errors: str,
            max_line: int | None) -> Iterator[str]:
-    decoder = codecs.getincrementaldecoder(enc.name)(errors=errors)
-    consumed = 0
-    block = head
+    # The BOM is skipped here, not by the codec, so that error offsets count it.
+    decoder = codecs.getincrementaldecoder(enc.write_codec)(errors=errors)
+    consumed = len(enc.bom)
+    block = head[len(enc.bom):]
+    if not block and head:  # a file that is only a BOM
+        block = stream.read(_BLOCK)
     pending: list[str] = []  # the start of an unfinished line, in fragments (never rescanned)
     size = 0  # characters in pending
     cr = False  # pending ends with "\r": a "\n" may follow in the next block
