@@ -26,6 +26,7 @@ NUM = SPECIALS.index("<num>")
 # one specific foreign word or name is one of thousands in it.
 UNK_SPELLING = math.log(1 / 5000)
 HOPELESS = 10.0  # nats below the best reading of a word
+ACRONYM_LOGP = -6.0  # an all-caps word whose best syllable reads worse than this is an acronym
 
 
 class Candidate(NamedTuple):
@@ -85,7 +86,8 @@ def repair(word: str, lex: Lexicon, index: FuzzyIndex, limit: int, marked: bool,
     if not marked:
         for c in restore(word, lex, limit):
             out[c.text] = c._replace(logp=0.0 if c.text == asis.text or c.lm_id != UNK else lk)
-    for m in index.lookup(low, limit):
+    matches = index.lookup(low, limit)
+    for m in matches:
         if m.syllable in out:
             continue
         lp = lr + m.logp
@@ -93,12 +95,17 @@ def repair(word: str, lex: Lexicon, index: FuzzyIndex, limit: int, marked: bool,
             lp = max(lk, lp)
         out[m.syllable] = Candidate(lex.vocab.get(m.syllable, UNK), m.syllable, lp)
     # In unmarked text a word that some syllable spells unmarked is that syllable, not a foreign word.
+    shouting = word.isupper() and len(word) >= 2
     if asis.text not in out and (marked or low not in lex.by_stripped):
-        out[asis.text] = asis._replace(logp=lk + (UNK_SPELLING if asis.lm_id == UNK else 0.0))
-    if word.isupper() and len(word) >= 2:
+        # An unknown all-caps word far from any syllable is an acronym (VND, THCS), not a misreading.
+        acronym_like = shouting and all(m.logp < ACRONYM_LOGP for m in matches)
+        penalty = UNK_SPELLING if asis.lm_id == UNK and not acronym_like else 0.0
+        out[asis.text] = asis._replace(logp=lk + penalty)
+    if shouting:
         acro = lex.acronyms.get(strip_marks(word))
         if acro is not None and acro.lower() not in out:
-            out[acro.lower()] = Candidate(UNK, acro.lower(), lk)
+            # HDND for HĐND is OCR's doing in damaged text; VND in clean text is meant.
+            out[acro.lower()] = Candidate(UNK, acro.lower(), 0.0 if acro in lex.user_acronyms else lr)
     # Readings far less likely than the best one cannot win against any context; drop them.
     best = max(c.logp for c in out.values())
     return [c for c in out.values() if c.logp >= best - HOPELESS]

@@ -415,6 +415,8 @@ class _Outputs:
         if self.in_place:
             path = Path(name)
             if not path.is_file():
+                if not path.exists() and not path.is_symlink():
+                    raise InputError(f"{name}: no such file")
                 raise InputError(f"{name}: not a regular file; --in-place cannot replace it")
             return path
         if not self.output:

@@ -14,7 +14,7 @@ whole, in bounded memory.
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any, NamedTuple
 
@@ -31,9 +31,14 @@ from .syllable import normalize_tone, strip_marks
 from .tokenize import Token, iter_tokens
 
 MAX_WINDOW = 200  # words; bounds memory and latency on text without punctuation
+MAX_ROUNDS = 4  # decodings of one window, at most, on the way to a fixed point
 # Window damage rates are rounded to the nearest of these steps, so that candidate lists can be memoised.
 DAMAGE_STEPS = (0.01, 0.02, 0.05, 0.1, 0.15, 0.2, 0.3, 0.4, 0.5, 0.6, 0.7, 0.8, 0.9)
 CLEAN_WINDOW = 0.05
+FOREIGN_SHARE = 0.3
+SUSPICIOUS_RATIO = 10  # how much commoner the marked sibling must be
+LINE_PRIOR = 3.0
+ALIEN_LOGP = -6.0  # channel ln-probability below which a word is not a misread syllable  # weight, in words, of the line's damage rate in a window's estimate
 CASE_WEIGHT = 1.0
 
 
@@ -57,6 +62,25 @@ def _with_case(cands: list[Candidate], lex: Lexicon, case: bool | None) -> list[
     if case is None or len(cands) < 2:
         return cands
     return [c._replace(logp=c.logp + CASE_WEIGHT * lex.case_logp(c.lm_id, case)) for c in cands]
+
+
+def _looks_damaged(word: str, lex: Lexicon) -> bool:
+    """A digit or symbol inside a word, or a lower-case word that is no known syllable.
+
+    Capitalised unknown words are names or acronyms (Princeton, THCS), not evidence of misreading.
+    """
+    if _OCR_MARK.search(word) and not word.isalpha():
+        return True
+    if not word.islower():
+        return False
+    if not is_clean(word, lex):
+        return True
+    # An unmarked syllable whose marked sibling is commoner (cau/cầu, dap/đáp) is what OCR makes of it.
+    bucket = lex.by_stripped.get(word) if word.isascii() else None
+    if not bucket or bucket[0][0] == word:
+        return False
+    own = next((n for s, n in bucket if s == word), 0)
+    return bucket[0][1] >= SUSPICIOUS_RATIO * (own + 1)
 
 
 def _check_str(text: object, name: str) -> None:
@@ -102,11 +126,22 @@ class Explained(NamedTuple):
     edits: list[Edit]
 
 
+class _Line(NamedTuple):
+    """What a whole input line says about its words: more evidence than one short window."""
+
+    number: int
+    marked: bool  # some word carries a mark, a digit or an OCR symbol: not text typed without accents
+    words: int
+    damaged: int  # words that look misread (see _looks_damaged)
+    foreign: bool  # unmarked and full of words no Vietnamese syllable spells: English, code, ...
+
+
 class _Slot(NamedTuple):
     at: int  # position of the token in the window
     token: Token
-    repairable: bool  # a word not protected by the user
+    repairable: bool  # a word not protected by the user, on a line that is not foreign
     offset: int  # start of the token in the whole input
+    line: _Line
 
 
 _OCR_MARK = regex.compile(r"[^\x00-\x7f]|\d")  # a mark, an OCR symbol, or a digit inside a word
@@ -190,11 +225,15 @@ class Fixer:
                 out.append(self._memo(("d", w, case), _restored, w, lex, cfg.max_candidates, case)
                            if s.repairable else fixed)
             return out
+        lines = {s.line.number: s.line for s in slots}.values()
         words = [s.token.text for s in slots if s.repairable]
-        marked = any(_OCR_MARK.search(w) for w in words)
-        damaged = sum(not is_clean(w, lex) for w in words)
-        # Share of damaged words in this window, smoothed: the prior that any one word is damaged.
-        damage = _bucket((damaged + 0.5) / (len(words) + 1.5))
+        # (words may carry marks a previous round wrote: the text is then no longer unmarked)
+        marked = any(li.marked for li in lines) or any(_OCR_MARK.search(w) for w in words)
+        damaged = sum(_looks_damaged(w, lex) for w in words)
+        # The prior that any one word here is misread: this window's share of misread-looking
+        # words, shrunk toward the share on its lines (short windows say little on their own).
+        line_rate = (sum(li.damaged for li in lines) + 0.5) / (sum(li.words for li in lines) + 1.5)
+        damage = _bucket((damaged + LINE_PRIOR * line_rate) / (len(words) + LINE_PRIOR))
         index = self.index
         for i, s in enumerate(slots):
             if not s.repairable:
@@ -248,23 +287,44 @@ class Fixer:
     def _protected_spans(self, line: str) -> list[tuple[int, int]]:
         return [m.span() for p in self._protect for m in p.finditer(line)]
 
-    def _tokens(self, lines: Iterable[str]) -> Iterator[tuple[Token, int, bool]]:
-        """(token, offset in the whole input, protected) for every token of every line."""
+    def _tokens(self, lines: Iterable[str]) -> Iterator[tuple[Token, int, bool, _Line]]:
+        """(token, offset in the whole input, protected, its line) for every token of every line."""
         offset = 0
-        for raw in lines:
+        for number, raw in enumerate(lines):
             line = normalise(raw)
             spans = self._protected_spans(line) if self._protect else ()
-            for tok in iter_tokens(line):
+            tokens = list(iter_tokens(line))
+            info = self._line_info(number, [t.text for t in tokens if t.kind == "word"])
+            for tok in tokens:
                 guarded = any(s < tok.end and tok.start < e for s, e in spans)
-                yield tok, offset + tok.start, guarded
+                yield tok, offset + tok.start, guarded, info
             offset += len(line)
+
+    def _alien(self, word: str) -> bool:
+        """A word no syllable spells, even allowing for OCR damage (question, largest, City)."""
+        low = word.lower()
+        if low in self.lexicon.by_stripped or word.isupper():
+            return False
+        best = self.index.lookup(low, 1)
+        return not best or best[0].logp < ALIEN_LOGP
+
+    def _line_info(self, number: int, words: list[str]) -> _Line:
+        lex = self.lexicon
+        marked = any(_OCR_MARK.search(w) for w in words)
+        damaged = sum(_looks_damaged(w, lex) for w in words)
+        foreign = False
+        if not marked and len(words) >= 3:
+            # Stripped Vietnamese is spelled by syllables; English and code mostly are not.
+            alien = sum(self._alien(w) for w in words)
+            foreign = alien >= 2 and alien >= FOREIGN_SHARE * len(words)
+        return _Line(number, marked, len(words), damaged, foreign)
 
     def _run(self, lines: Iterable[str], explain: bool) -> Iterator[tuple[str, Edit | None, int]]:
         """(output text, edit or None, length of the input token) for every token, in order."""
         window: list[tuple[Token, int]] = []
         slots: list[_Slot] = []
         newline_run = False
-        for tok, offset, guarded in self._tokens(lines):
+        for tok, offset, guarded, line in self._tokens(lines):
             kind = tok.kind
             if kind == "space":
                 window.append((tok, offset))
@@ -278,7 +338,8 @@ class Fixer:
                 continue
             newline_run = False
             if kind in ("word", "number", "code"):
-                slots.append(_Slot(len(window), tok, kind == "word" and not guarded, offset))
+                repairable = kind == "word" and not guarded and not line.foreign
+                slots.append(_Slot(len(window), tok, repairable, offset, line))
             else:  # punctuation, URLs and e-mails end a window
                 yield from self._flush(window, slots, explain)
                 window, slots = [], []
@@ -294,40 +355,62 @@ class Fixer:
                explain: bool) -> Iterator[tuple[str, Edit | None, int]]:
         out: list[tuple[str, Edit | None, int]] = [(tok.text, None, len(tok.text)) for tok, _ in window]
         if slots:
-            lattice = self._lattice(slots)
-            if self.lexicon.phrases:
-                self._apply_phrases(slots, lattice)
-            ambiguous = any(len(c) > 1 for c in lattice)
-            path = viterbi(lattice, self.lexicon.lm, self.config.beam) if ambiguous else [0] * len(slots)
-            changed: list[tuple[int, _Slot, int, str]] = []
-            for pos, (slot, k) in enumerate(zip(slots, path)):
-                if slot.repairable:
-                    text = self._render(slot.token.text, lattice[pos][k])
-                    if text != slot.token.text:
-                        changed.append((pos, slot, k, text))
-            need_conf = explain or self.config.threshold > 0
-            asked = [pos for pos, *_ in changed if need_conf and len(lattice[pos]) > 1]
-            probs = dict(zip(asked, posteriors(lattice, path, asked, self.lexicon.lm))) if asked else {}
-            for pos, slot, k, text in changed:
-                p = probs.get(pos, [1.0] * len(lattice[pos]))
-                conf = p[k]
-                # Marks restored to a word written without any is not a guess the threshold guards:
-                # the unmarked spelling is the least likely reading there is.
-                restoring = slot.token.text.isascii() and strip_marks(text) == slot.token.text
-                if conf < self.config.threshold and not restoring:
+            # Decode until nothing changes: a repaired word is better context for its neighbours,
+            # and stopping at a fixed point makes fix_text(fix_text(x)) == fix_text(x) far more often.
+            decided: dict[int, tuple[str, float, tuple[tuple[str, float], ...]]] = {}
+            current = slots
+            for _ in range(MAX_ROUNDS):
+                changes = self._decode_round(current, explain)
+                if not changes:
+                    break
+                for pos, text, conf, alts in changes:
+                    decided[pos] = (text, conf, alts)
+                current = [s._replace(token=replace(s.token, text=decided[i][0])) if i in decided else s
+                           for i, s in enumerate(slots)]
+            for pos, (text, conf, alts) in decided.items():
+                slot = slots[pos]
+                if text == slot.token.text:
                     continue
-                edit = None
-                if explain:
-                    alts: dict[str, float] = {}
-                    for i, (c, q) in enumerate(zip(lattice[pos], p)):
-                        alt = self._render(slot.token.text, c)
-                        if i != k and alt != text:
-                            alts[alt] = alts.get(alt, 0.0) + q
-                    best = sorted(alts.items(), key=lambda a: (-a[1], a[0]))[:4]
-                    edit = Edit(slot.offset, slot.offset + len(slot.token.text), slot.token.text, text,
-                                round(conf, 4), tuple((a, round(q, 4)) for a, q in best))
+                edit = Edit(slot.offset, slot.offset + len(slot.token.text), slot.token.text, text, conf,
+                            alts) if explain else None
                 out[slot.at] = (text, edit, len(slot.token.text))
         yield from out
+
+    def _decode_round(self, slots: list[_Slot],
+                      explain: bool) -> list[tuple[int, str, float, tuple[tuple[str, float], ...]]]:
+        """One decoding of a window: (position, new text, confidence, alternatives) per change."""
+        lattice = self._lattice(slots)
+        if self.lexicon.phrases:
+            self._apply_phrases(slots, lattice)
+        ambiguous = any(len(c) > 1 for c in lattice)
+        path = viterbi(lattice, self.lexicon.lm, self.config.beam) if ambiguous else [0] * len(slots)
+        changed: list[tuple[int, _Slot, int, str]] = []
+        for pos, (slot, k) in enumerate(zip(slots, path)):
+            if slot.repairable:
+                text = self._render(slot.token.text, lattice[pos][k])
+                if text != slot.token.text:
+                    changed.append((pos, slot, k, text))
+        need_conf = explain or self.config.threshold > 0
+        asked = [pos for pos, *_ in changed if need_conf and len(lattice[pos]) > 1]
+        probs = dict(zip(asked, posteriors(lattice, path, asked, self.lexicon.lm))) if asked else {}
+        out = []
+        for pos, slot, k, text in changed:
+            p = probs.get(pos, [1.0] * len(lattice[pos]))
+            conf = p[k]
+            # Marks restored to a word written without any is not a guess the threshold guards:
+            # the unmarked spelling is the least likely reading there is.
+            restoring = slot.token.text.isascii() and strip_marks(text) == slot.token.text
+            if conf < self.config.threshold and not restoring:
+                continue
+            alts: dict[str, float] = {}
+            if explain:
+                for i, (c, q) in enumerate(zip(lattice[pos], p)):
+                    alt = self._render(slot.token.text, c)
+                    if i != k and alt != text:
+                        alts[alt] = alts.get(alt, 0.0) + q
+            best = sorted(alts.items(), key=lambda a: (-a[1], a[0]))[:4]
+            out.append((pos, text, round(conf, 4), tuple((a, round(q, 4)) for a, q in best)))
+        return out
 
     def _render(self, original: str, chosen: Candidate) -> str:
         text = render(original, chosen.text, self.config.tone_style)

@@ -49,6 +49,7 @@ class Lexicon:
     user_words: frozenset[str] = field(default_factory=frozenset)
     # unmarked lower-case syllables of a user phrase -> its syllables ("pac nam" -> pắc, nậm)
     phrases: dict[tuple[str, ...], tuple[str, ...]] = field(default_factory=dict)
+    user_acronyms: frozenset[str] = field(default_factory=frozenset)
 
     @classmethod
     def load(cls, folder: Path | None = None) -> Lexicon:
@@ -83,12 +84,14 @@ class Lexicon:
         added = set()
         acronyms = dict(self.acronyms)
         phrases = dict(self.phrases)
+        user_acronyms = set(self.user_acronyms)
         for entry in words:
             entry = normalise(entry.strip())
             if not entry or entry.startswith("#"):
                 continue
             if entry.isupper() and " " not in entry:
                 acronyms[strip_marks(entry)] = entry
+                user_acronyms.add(entry)
                 continue
             added.add(entry.lower())
             parts = entry.lower().split()
@@ -103,7 +106,7 @@ class Lexicon:
                     # A user word is a strong hint: rank it with the common syllables.
                     bucket.insert(0, (syl, max((n for _, n in bucket), default=1)))
         return Lexicon(self.vocab, self.counts, by_stripped, self.words | added, acronyms, self.lm,
-                       self.case_counts, self.user_words | added, phrases)
+                       self.case_counts, self.user_words | added, phrases, frozenset(user_acronyms))
 
     def case_logp(self, lm_id: int, title: bool) -> float:
         """ln P(written Title-case / lower-case | syllable) in mid-sentence; 0 when unknown."""

@@ -1,0 +1,140 @@
+"""OCR repair: text read by an OCR engine that does not know Vietnamese.
+
+Such an engine drops or garbles the marks (ô → 6 or é, ủ → ti, Đ → P or D,
+ã → &, ư → w), yet keeps most letters. data/ocr.json holds damaged lines in the
+style of real scans, with the repair the current model makes; below them,
+word-level specifications of the fuzzy index and the channel model.
+"""
+
+from __future__ import annotations
+
+import math
+
+import pytest
+from conftest import load_cases
+
+from vnfix import fix_and_explain, fix_text
+from vnfix.channel import Channel, align, skeleton, word_pairs
+from vnfix.fuzzy import distance, lookup, similarity
+
+CASES = load_cases("ocr.json")
+
+
+@pytest.mark.parametrize("case", [pytest.param(c, id=c["input"][:40]) for c in CASES])
+def test_ocr_line_is_repaired(case):
+    assert fix_text(case["input"]) == case["expected"]
+
+
+@pytest.mark.parametrize("case", [pytest.param(c, id=c["expected"][:40]) for c in CASES])
+def test_repaired_line_is_a_fixed_point(case):
+    """The gold line is correct Vietnamese: fixing it again changes nothing."""
+    assert fix_text(case["expected"]) == case["expected"]
+
+
+def test_enough_cases():
+    assert len(CASES) >= 25
+
+
+def test_explain_lists_the_ocr_repairs():
+    result = fix_and_explain("Chi thi s6 28-CT/TW ctia B6 Chinh tri")
+    assert result.text == "Chỉ thị số 28-CT/TW của Bộ Chính trị"
+    assert {(e.original, e.replacement) for e in result.edits} >= {("s6", "số"), ("ctia", "của"), ("B6", "Bộ")}
+
+
+# --- the fuzzy index: the best syllable for a damaged token, without context ----------------------
+@pytest.mark.parametrize(
+    ("token", "syllable"),
+    [("ctia", "của"), ("cia", "của"), ("cla", "của"), ("s6", "số"), ("B6", "bộ"), ("1a", "là"), ("x&", "xã"),
+     ("k¥", "kỹ"), ("ndi1", "nội"), ("dugc", "được"), ("duoc", "được"), ("ngudi", "người"), ("Diéu", "điều"),
+     ("chifc", "chức"), ("t6", "tổ"), ("Quéc", "quốc"), ("héi", "hội"), ("thity", "thủy"), ("cdp", "cấp"),
+     ("c4p", "cấp"), ("ndm", "năm"), ("nhifng", "những"), ("tiép", "tiếp"), ("x4y", "xây"), ("trudng", "trường"),
+     ("hodc", "hoặc"), ("vdi", "với"), ("gidy", "giấy"), ("truéc", "trước"), ("stfc", "sức"), ("HUGNG", "hướng"),
+     ("tir", "từ"), ("dén", "đến"), ("viéc", "việc"), ("Hi€u", "hiệu"), ("phiic", "phúc")],
+)
+def test_lookup_top_candidate(token, syllable):
+    assert lookup(token)[0].syllable == syllable
+
+
+def test_lookup_gives_ranked_alternatives():
+    matches = lookup("ctia", limit=5)
+    assert len(matches) == 5
+    assert "cửa" in [m.syllable for m in matches]
+    scores = [m.score for m in matches]
+    assert scores == sorted(scores, reverse=True)
+    for m in matches:
+        assert m.logp <= 0 and m.prior <= 0
+        assert math.isclose(m.score, m.logp + m.prior)
+
+
+def test_lookup_ignores_case():
+    assert lookup("B6") == lookup("b6")
+    assert lookup("HUGNG") == lookup("hugng")
+
+
+@pytest.mark.parametrize("limit", [1, 3, 8])
+def test_lookup_respects_limit(limit):
+    assert len(lookup("nguoi", limit)) == limit
+
+
+def test_lookup_of_a_correct_syllable_puts_it_first():
+    for word in ("người", "của", "nghiêng", "quốc", "thủy"):
+        assert lookup(word)[0].syllable == word
+
+
+def test_pang_candidates_include_dang():
+    """Without context 'Pang' reads best as the commoner 'đang'; 'đảng' is among the candidates."""
+    assert "đảng" in [m.syllable for m in lookup("Pang")]
+
+
+def test_pang_is_dang_in_context():
+    assert fix_text("Pang Cong san Viét Nam") == "Đảng Cộng sản Việt Nam"
+
+
+# --- the channel: how likely a syllable is read as a given token ---------------------------------
+def test_distance_and_similarity():
+    assert distance("ctia", "của") < distance("ctia", "cửa")
+    assert distance("ctia", "của") < distance("ctia", "chia")
+    assert distance("s6", "số") < distance("s6", "sáu")
+    assert distance("của", "của") < distance("cua", "của")
+    for ocr, gold in [("ctia", "của"), ("s6", "số"), ("cua", "của"), ("của", "của")]:
+        d = distance(ocr, gold)
+        assert d >= 0
+        assert math.isclose(similarity(ocr, gold), math.exp(-d))
+        assert 0 < similarity(ocr, gold) <= 1
+
+
+def test_distance_ignores_case():
+    assert distance("CTIA", "CỦA") == distance("ctia", "của")
+
+
+def test_channel_rules():
+    channel = Channel({("ủ", "ti"): -0.7})
+    assert channel.logp("ctia", "của") > channel.logp("ctia", "cua")
+    assert channel.logp("cua", "cua") > channel.logp("cua", "của")
+
+
+def test_align():
+    assert align("ctia", "của") == [("c", "c"), ("ủ", "ti"), ("a", "a")]
+    assert align("s6", "số") == [("s", "s"), ("ố", "6")]
+
+
+def test_skeleton_reads_ocr_symbols_as_letters():
+    assert skeleton("Số") == "so"
+    assert skeleton("s6") == "so"
+    assert skeleton("x&") == "xa"
+    assert skeleton("Hi€u") == "hieu"
+
+
+def test_word_pairs():
+    assert word_pairs("ctia B6 Chinh tri,", "của Bộ Chính trị,") == [
+        ("ctia", "của"), ("B6", "Bộ"), ("Chinh", "Chính"), ("tri", "trị")]
+
+
+def test_channel_train_learns_rewrites(tmp_path):
+    pairs = [("ctia", "của"), ("ctia", "của"), ("s6", "số"), ("B6", "bộ"), ("t6", "tổ"), ("c6", "cố")] * 3
+    channel = Channel.train(pairs)
+    assert channel.logp("ctia", "của") > channel.logp("ctia", "cua")
+    path = tmp_path / "channel.tsv"
+    channel.save(path)
+    again = Channel.load(path)
+    assert math.isclose(again.logp("ctia", "của"), channel.logp("ctia", "của"), abs_tol=1e-3)

@@ -1,0 +1,243 @@
+"""Properties of fix_text that hold for every input.
+
+vnfix only ever rewrites word tokens: it never raises, never adds, drops or
+changes a line ending, keeps the whitespace around lines and the text, leaves
+numbers, codes, URLs and e-mails where they were, and a second pass over its
+own output finds nothing left to do.
+
+Inputs come from two kinds of strategy: arbitrary Unicode text, and
+"Vietnamese-ish" text assembled from syllables (marked, stripped and
+OCR-damaged), numbers, codes, URLs, punctuation, spaces and line endings.
+Run ``HYPOTHESIS_PROFILE=long`` for a longer search (see conftest.py).
+"""
+
+from __future__ import annotations
+
+import unicodedata
+
+import pytest
+import regex
+from hypothesis import example, given
+from hypothesis import strategies as st
+
+from vnfix import Fixer, fix_and_explain, fix_text, normalise, tokenize
+from vnfix.batch import fix_stream
+from vnfix.syllable import has_marks, strip_marks
+
+DIACRITICS = Fixer(repair="diacritics")
+
+MARKED = [
+    "người", "Việt", "Nam", "của", "Bộ", "Chính", "trị", "chỉ", "thị", "số", "hòa", "hoà", "thủy", "thuỷ", "khỏe",
+    "quý", "già", "giữa", "nghiêng", "khuya", "huỳnh", "quyển", "chuyện", "xã", "hội", "chủ", "nghĩa", "Cộng",
+    "Ủy", "ban", "nhân", "dân", "tỉnh", "Quyết", "định", "được", "trường", "hợp", "những", "điều", "khoản",
+    "Đảng", "tổ", "chức", "cấp", "năm", "ngày", "tháng", "là", "và", "có", "không", "Hà", "Nội", "ĐẢNG", "NGHỊ",
+    "ĐỊNH", "ao", "ong", "phong", "the", "and", "of", "Hanoi", "email", "OK",
+]
+STRIPPED = sorted({strip_marks(w) for w in MARKED})
+DAMAGED = ["s6", "B6", "ctia", "cia", "cla", "1a", "x&", "tré¢", "ndi1", "Pang", "k¥", "Hi€u", "dugc", "ngudi",
+           "Diéu", "chifc", "t6", "Quéc", "héi", "thity", "cdp", "c4p", "ndm", "nhifng", "x4y", "trudng", "HUGNG",
+           "stfc", "b@i", "Ty", "phiic", "mdi", "gidy", "lvwu", "S6", "PANG"]
+PROTECTED_PIECES = ["28-CT/TW", "121/2020/QH14", "224-KH/Th.U", "2021-2030", "25/12/2023", "0243.22.33.111",
+                    "2023", "15", "1.250.000", "QH14", "H5N1", "https://vanban.chinhphu.vn/a?b=1",
+                    "www.moj.gov.vn", "vanthu@moj.gov.vn"]
+PUNCT = [".", ",", ";", ":", "!", "?", "-", "–", "(", ")", "\"", "“", "”", "'", "…", "/", "%"]
+SPACES = [" ", " ", " ", "  ", "\t", "\u00a0"]
+NEWLINES = ["\n", "\r\n", "\r"]
+
+WORDS = st.sampled_from(MARKED + STRIPPED + DAMAGED)
+PIECE = st.one_of(
+    WORDS, WORDS, WORDS, st.sampled_from(PROTECTED_PIECES), st.sampled_from(PUNCT), st.sampled_from(SPACES),
+    st.sampled_from(NEWLINES), st.integers(0, 99999).map(str),
+)
+
+
+@st.composite
+def vietnamese_ish(draw):
+    """Words separated by spaces, with punctuation, protected tokens and all three line endings."""
+    pieces = draw(st.lists(PIECE, max_size=40))
+    out = []
+    for p in pieces:
+        # keep words apart so that they stay separate tokens, as in real text
+        if out and out[-1][-1:].isalnum() and p[:1].isalnum():
+            out.append(" ")
+        out.append(p)
+    return "".join(out)
+
+
+ARBITRARY = st.text(max_size=80)
+CONTROL_MIX = st.text(alphabet=st.sampled_from(list("ab s6 ctia\r\n\t\x00\x0b\x0c\x1c\x85\u2028é\u0301.-/")),
+                      max_size=40)
+ANY_TEXT = st.one_of(vietnamese_ish(), ARBITRARY, CONTROL_MIX)
+
+_ENDINGS = regex.compile(r"\r\n|\r|\n")
+PROTECTED_KINDS = ("number", "code", "url", "email")
+
+
+def _lines(text):
+    """(content, ending) for every line, split on \\n, \\r\\n and \\r only."""
+    out, pos = [], 0
+    for m in _ENDINGS.finditer(text):
+        out.append((text[pos:m.start()], m.group()))
+        pos = m.end()
+    out.append((text[pos:], ""))
+    return out
+
+
+def _edges(s):
+    """The leading and trailing whitespace of ``s``."""
+    body = s.strip()
+    if not body:
+        return (s, "")
+    start = s.index(body)
+    return (s[:start], s[start + len(body):])
+
+
+# --- never raises -------------------------------------------------------------------------------
+@given(ANY_TEXT)
+def test_never_raises(text):
+    assert isinstance(fix_text(text), str)
+
+
+@given(ANY_TEXT, st.sampled_from([{}, {"repair": "diacritics"}, {"tone_style": "new"}, {"threshold": 0.0},
+                                   {"threshold": 1.0}, {"retone": True}]))
+def test_never_raises_with_options(text, options):
+    assert isinstance(fix_text(text, **options), str)
+
+
+# --- line structure and whitespace ----------------------------------------------------------------
+@given(ANY_TEXT)
+@example("a\r\n\r\nb\rc\n")
+@example("\r")
+@example("Chi thi s6\r\n\r\nctia B6\r")
+def test_line_endings_are_preserved(text):
+    out = fix_text(text)
+    assert _ENDINGS.findall(out) == _ENDINGS.findall(text)
+    assert len(out.splitlines()) == len(text.splitlines())
+
+
+@given(ANY_TEXT)
+@example("  Chi thi s6 \t")
+@example("\u00a0ctia\u00a0\n  B6  \r\n")
+def test_whitespace_around_the_text_and_each_line_is_preserved(text):
+    text = normalise(text)  # fix_text works on NFC text; whitespace is never touched by that
+    out = fix_text(text)
+    assert _edges(out) == _edges(text)
+    for (line_in, end_in), (line_out, end_out) in zip(_lines(text), _lines(out), strict=True):
+        assert end_out == end_in
+        assert _edges(line_out) == _edges(line_in)
+
+
+# --- only words change ----------------------------------------------------------------------------
+@given(ANY_TEXT)
+@example("Chi thi s6 28-CT/TW ctia B6 Chinh tri")
+@example("Xem https://x.vn/a?b=1. Lien he a@b.vn, so 0243.22.33.111")
+def test_protected_tokens_are_unchanged_and_in_place(text):
+    text = normalise(text)
+    out = fix_text(text)
+    tokens_in, tokens_out = tokenize(text), tokenize(out)
+    assert [(t.text, t.kind) for t in tokens_in if t.kind in PROTECTED_KINDS] == \
+        [(t.text, t.kind) for t in tokens_out if t.kind in PROTECTED_KINDS]
+    # every token but a word is kept as it was, in the same order between the same words
+    assert [(t.text, t.kind) if t.kind != "word" else "word" for t in tokens_in] == \
+        [(t.text, t.kind) if t.kind != "word" else "word" for t in tokens_out]
+
+
+@given(vietnamese_ish())
+def test_vietnamese_ish_text_is_already_normalised(text):
+    """The Vietnamese-ish strategy yields NFC text, so for it the properties above hold on the raw input."""
+    assert normalise(text) == text
+
+
+@given(vietnamese_ish())
+def test_words_keep_their_letter_count_roughly(text):
+    """A repaired word is one syllable: no word grows into several or vanishes."""
+    out = fix_text(text)
+    words_in = [t.text for t in tokenize(text) if t.kind == "word"]
+    words_out = [t.text for t in tokenize(out) if t.kind == "word"]
+    assert len(words_in) == len(words_out)
+    for a, b in zip(words_in, words_out):
+        assert b == a or 1 <= len(b) <= len(a) + 3
+
+
+# --- idempotence ----------------------------------------------------------------------------------
+CORRECT_LINES = st.lists(st.sampled_from(MARKED[:60]), min_size=1, max_size=12).map(" ".join)
+NOT_LATIN = st.text(alphabet=st.characters().filter(lambda c: "LATIN" not in unicodedata.name(c, "")), max_size=40)
+NO_WORDS = st.lists(st.sampled_from(PROTECTED_PIECES + PUNCT + SPACES + NEWLINES)).map("".join)
+
+
+@given(st.one_of(CORRECT_LINES, NOT_LATIN, NO_WORDS))
+def test_idempotent_where_it_holds(text):
+    """Correct Vietnamese, text without Latin letters, and text without words are a fixed point after one pass.
+
+    On damaged text idempotence does not hold yet: see the known failures below.
+    """
+    once = fix_text(text)
+    assert fix_text(once) == once
+
+
+# Found by running fix_text twice over OCR lines (build/ocr_pairs) and by the Vietnamese-ish
+# strategy: the first pass repaired some words, and the repaired context let a second pass
+# repair (or re-repair) more. Each window is now decoded to a fixed point; these stay as regressions.
+IDEMPOTENCE_REGRESSIONS = [
+    # 'SỐ TƯ PHÁP' -> 'SỞ TƯ PHÁP': a repaired word is repaired again
+    "SO TU PHAP",
+    # 'địa chỉ cla ngudi' -> 'địa chỉ của người'
+    "dia chi cla ngudi",
+    # 'pháp lý don phudng.' -> 'pháp lý đơn phương.'
+    "phap ly don phudng.",
+    # 'truding hgp sau đây:' -> 'trường hợp sau đây:'
+    "truding hgp sau day:",
+    # 'Ngày aay, mặc dù' -> 'Ngày này, mặc dù'
+    "Ngay aay, mac di",
+    # 'thủy ctia' -> 'thủy của': once thuy has its marks, the window counts as marked
+    "thuy ctia",
+    # 'nhifng Tự' -> 'những Tự'
+    "nhifng Ty",
+    # 'C SẮC' -> 'Có SẮC' (found by Hypothesis in arbitrary text)
+    "C SAC",
+]
+
+
+@pytest.mark.parametrize("text", IDEMPOTENCE_REGRESSIONS)
+def test_idempotent_on_former_failures(text):
+    once = fix_text(text)
+    assert fix_text(once) == once
+
+
+# --- the other entry points agree with fix_text ----------------------------------------------------------
+@given(ANY_TEXT)
+@example("Chi thi s6\r\n\r\nctia B6\rHa Noi\n")
+def test_fix_and_explain_agrees_with_fix_text(text):
+    result = fix_and_explain(text)
+    assert result.text == fix_text(text)
+    nfc = normalise(text)
+    words = {(t.start, t.text) for t in tokenize(nfc) if t.kind == "word"}
+    out, pos = [], 0
+    for e in result.edits:
+        assert e.start >= pos
+        assert (e.start, e.original) in words
+        out += [nfc[pos:e.start], e.replacement]
+        pos = e.end
+    out.append(nfc[pos:])
+    assert "".join(out) == result.text
+
+
+@given(ANY_TEXT)
+def test_fix_lines_and_fix_stream_agree_with_fix_text(text):
+    lines = text.splitlines(keepends=True)
+    expected = fix_text(text)
+    assert "".join(Fixer().fix_lines(lines)) == expected
+    assert "".join(fix_stream(lines)) == expected
+
+
+# --- diacritics mode only adds marks ----------------------------------------------------------------------
+@given(vietnamese_ish())
+def test_diacritics_mode_only_adds_marks(text):
+    out = DIACRITICS.fix_text(text)
+    words_in = [t.text for t in tokenize(text) if t.kind == "word"]
+    words_out = [t.text for t in tokenize(out) if t.kind == "word"]
+    assert len(words_in) == len(words_out)
+    for a, b in zip(words_in, words_out):
+        assert strip_marks(b) == strip_marks(a)
+        if has_marks(a):
+            assert b == a  # a word that already carries marks is kept

@@ -1,0 +1,90 @@
+"""Diacritic restoration: Vietnamese typed without marks gets its marks back.
+
+Each case in data/restore.json is a real administrative or news sentence with
+the marks stripped from its words (codes, numbers, URLs and e-mails are kept
+as typed). ``modes`` says which repair modes restore it exactly:
+``diacritics`` is ``Fixer(repair="diacritics")``, ``ocr`` is the default
+``fix_text``. These are regression specifications: the current model gets every
+one of them right, and must keep doing so.
+"""
+
+from __future__ import annotations
+
+import pytest
+from conftest import load_cases
+
+from vnfix import Fixer, fix_text
+from vnfix.syllable import normalize_tone, strip_marks
+from vnfix.tokenize import tokenize
+
+CASES = load_cases("restore.json")
+
+
+def _params(mode):
+    return [pytest.param(c, id=c["input"][:40]) for c in CASES if mode in c["modes"]]
+
+
+@pytest.mark.parametrize("case", _params("diacritics"))
+def test_restore_diacritics_mode(case):
+    fixer = Fixer(repair="diacritics", **case.get("options", {}))
+    assert fixer.fix_text(case["input"]) == case["expected"]
+
+
+@pytest.mark.parametrize("case", _params("ocr"))
+def test_restore_default_fix_text(case):
+    assert fix_text(case["input"], **case.get("options", {})) == case["expected"]
+
+
+@pytest.mark.parametrize("case", [pytest.param(c, id=c["input"][:40]) for c in CASES])
+def test_restore_case_is_consistent(case):
+    """Only marks are added: stripping them from the expected text gives the input back."""
+    stripped = "".join(strip_marks(t.text) if t.kind == "word" else t.text for t in tokenize(case["expected"]))
+    assert stripped == case["input"]
+
+
+def test_enough_cases():
+    assert len(CASES) >= 40
+    assert sum("diacritics" in c["modes"] for c in CASES) >= 35
+    assert sum("ocr" in c["modes"] for c in CASES) >= 35
+
+
+# --- case, tone style and protected tokens --------------------------------------------------------
+def test_all_caps_title_and_lower_case_are_kept():
+    base = "cong hoa xa hoi chu nghia viet nam"
+    out = fix_text(base)
+    assert fix_text(base.upper()) == out.upper()
+    assert fix_text(base.title()) == out.title()
+
+
+def test_tone_style_new_writes_hoa_and_thuy_the_new_way():
+    assert fix_text("hoa binh", tone_style="new") == "hoà bình"
+    assert fix_text("thuy loi", tone_style="new") == "thuỷ lợi"
+    assert fix_text("hoa binh") == "hòa bình"
+    assert fix_text("thuy loi") == "thủy lợi"
+
+
+def test_tone_style_changes_only_tone_placement():
+    text = "Uy ban nhan dan tinh Khanh Hoa quyet dinh ve thuy loi"
+    old = fix_text(text)
+    new = fix_text(text, tone_style="new")
+    assert [normalize_tone(w, "old") for w in new.split()] == old.split()
+
+
+def test_words_that_already_carry_marks_are_kept_in_diacritics_mode():
+    fixer = Fixer(repair="diacritics")
+    # "Hoà" (new style) and the odd "tóan" already carry marks: the diacritics mode keeps them.
+    assert fixer.fix_text("Hoà binh va tóan hoc") == "Hoà bình và tóan học"
+
+
+@pytest.mark.parametrize(
+    "protected",
+    ["28-CT/TW", "121/2020/QH14", "224-KH/Th.U", "2021-2030", "25/12/2023", "0243.22.33.111",
+     "https://vanban.chinhphu.vn/a?b=1", "vanthu@moj.gov.vn", "QH14", "H5N1", "15/2019/QD-UBND"],
+)
+@pytest.mark.parametrize("mode", ["diacritics", "ocr"])
+def test_protected_tokens_unchanged(protected, mode):
+    text = f"Theo van ban {protected} cua Bo Tu phap"
+    out = Fixer(repair=mode).fix_text(text)
+    assert f" {protected} " in out
+    assert out.startswith("Theo văn bản ")
+    assert out.endswith(" của Bộ Tư pháp")
