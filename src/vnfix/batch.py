@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import multiprocessing as mp
 import os
+import signal
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator
 from typing import TypeVar
@@ -32,6 +33,10 @@ _worker_fixer: Fixer | None = None
 
 def _init_worker(config: Config) -> None:
     global _worker_fixer
+    # Workers inherit the parent's signal handlers at fork. The parent alone handles Ctrl-C and
+    # cleans up; a worker must simply die on SIGTERM, or Pool.terminate() waits for it forever.
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    signal.signal(signal.SIGTERM, signal.SIG_DFL)
     _worker_fixer = Fixer(config)
 
 
