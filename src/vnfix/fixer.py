@@ -160,6 +160,7 @@ class Fixer:
         self._protect = [regex.compile(p) for p in self.config.protect]
         self._cands: dict[tuple[object, ...], list[Candidate]] = {}
         self._index: FuzzyIndex | None = None
+        self._looks: dict[str, tuple[bool, bool]] = {}  # word -> (looks damaged, reads as itself)
 
     @property
     def lexicon(self) -> Lexicon:
@@ -229,7 +230,7 @@ class Fixer:
         words = [s.token.text for s in slots if s.repairable]
         # (words may carry marks a previous round wrote: the text is then no longer unmarked)
         marked = any(li.marked for li in lines) or any(_OCR_MARK.search(w) for w in words)
-        damaged = sum(_looks_damaged(w, lex) for w in words)
+        damaged = sum(self._damaged(w) for w in words)
         # The prior that any one word here is misread: this window's share of misread-looking
         # words, shrunk toward the share on its lines (short windows say little on their own).
         line_rate = (sum(li.damaged for li in lines) + 0.5) / (sum(li.words for li in lines) + 1.5)
@@ -240,7 +241,7 @@ class Fixer:
                 out.append(fixed)
                 continue
             w = s.token.text
-            if marked and damage <= CLEAN_WINDOW and is_clean(w, lex):
+            if marked and damage <= CLEAN_WINDOW and self._clean(w):
                 # A known word among known words: nothing suggests damage, keep it (and save the work).
                 out.append(self._memo(("k", w), _kept, w, lex))
             else:
@@ -300,6 +301,18 @@ class Fixer:
                 yield tok, offset + tok.start, guarded, info
             offset += len(line)
 
+    def _damaged(self, word: str) -> bool:
+        got = self._looks.get(word)
+        if got is None:
+            if len(self._looks) > _CACHE_LIMIT:
+                self._looks.clear()
+            got = self._looks[word] = (_looks_damaged(word, self.lexicon), is_clean(word, self.lexicon))
+        return got[0]
+
+    def _clean(self, word: str) -> bool:
+        self._damaged(word)
+        return self._looks[word][1]
+
     def _alien(self, word: str) -> bool:
         """A word no syllable spells, even allowing for OCR damage (question, largest, City)."""
         low = word.lower()
@@ -311,7 +324,7 @@ class Fixer:
     def _line_info(self, number: int, words: list[str]) -> _Line:
         lex = self.lexicon
         marked = any(_OCR_MARK.search(w) for w in words)
-        damaged = sum(_looks_damaged(w, lex) for w in words)
+        damaged = sum(self._damaged(w) for w in words)
         foreign = False
         if not marked and len(words) >= 3:
             # Stripped Vietnamese is spelled by syllables; English and code mostly are not.
@@ -360,11 +373,13 @@ class Fixer:
             decided: dict[int, tuple[str, float, tuple[tuple[str, float], ...]]] = {}
             current = slots
             for _ in range(MAX_ROUNDS):
-                changes = self._decode_round(current, explain)
+                changes, unsettled = self._decode_round(current, explain)
                 if not changes:
                     break
                 for pos, text, conf, alts in changes:
                     decided[pos] = (text, conf, alts)
+                if not unsettled:
+                    break
                 current = [s._replace(token=replace(s.token, text=decided[i][0])) if i in decided else s
                            for i, s in enumerate(slots)]
             for pos, (text, conf, alts) in decided.items():
@@ -376,9 +391,10 @@ class Fixer:
                 out[slot.at] = (text, edit, len(slot.token.text))
         yield from out
 
-    def _decode_round(self, slots: list[_Slot],
-                      explain: bool) -> list[tuple[int, str, float, tuple[tuple[str, float], ...]]]:
-        """One decoding of a window: (position, new text, confidence, alternatives) per change."""
+    def _decode_round(self, slots: list[_Slot], explain: bool
+                      ) -> tuple[list[tuple[int, str, float, tuple[tuple[str, float], ...]]], bool]:
+        """One decoding of a window: (position, new text, confidence, alternatives) per change, and
+        whether another round could decide differently (a repair held back, or unmarked text got marks)."""
         lattice = self._lattice(slots)
         if self.lexicon.phrases:
             self._apply_phrases(slots, lattice)
@@ -394,6 +410,7 @@ class Fixer:
         asked = [pos for pos, *_ in changed if need_conf and len(lattice[pos]) > 1]
         probs = dict(zip(asked, posteriors(lattice, path, asked, self.lexicon.lm))) if asked else {}
         out = []
+        unsettled = bool(changed) and not any(s.line.marked for s in slots)
         for pos, slot, k, text in changed:
             p = probs.get(pos, [1.0] * len(lattice[pos]))
             conf = p[k]
@@ -401,6 +418,7 @@ class Fixer:
             # the unmarked spelling is the least likely reading there is.
             restoring = slot.token.text.isascii() and strip_marks(text) == slot.token.text
             if conf < self.config.threshold and not restoring:
+                unsettled = True
                 continue
             alts: dict[str, float] = {}
             if explain:
@@ -410,7 +428,7 @@ class Fixer:
                         alts[alt] = alts.get(alt, 0.0) + q
             best = sorted(alts.items(), key=lambda a: (-a[1], a[0]))[:4]
             out.append((pos, text, round(conf, 4), tuple((a, round(q, 4)) for a, q in best)))
-        return out
+        return out, unsettled
 
     def _render(self, original: str, chosen: Candidate) -> str:
         text = render(original, chosen.text, self.config.tone_style)
