@@ -63,7 +63,8 @@ Examples:
   vnfix convert --from viqr - < mail.txt
 """
 
-DETECT_MIN = 0.6  # confidence needed to act on (or warn about) a detected legacy encoding
+DETECT_MIN = 0.6  # confidence needed to act on a detected legacy encoding (--from auto)
+WARN_MIN = 0.8  # ... and to warn about one in vnfix fix (one repaired word is not enough evidence)
 _DETECT_BYTES = 1 << 16
 _FROM = click.Choice(["auto", *legacy.LEGACY_ENCODINGS], case_sensitive=False)
 
@@ -285,7 +286,7 @@ def _legacy_warning(head: bytes, name: str) -> None:
         found = _detect(head, name)
     except InputError:
         return
-    if found.encoding is None or found.confidence < DETECT_MIN:
+    if found.encoding is None or found.confidence < WARN_MIN:
         return
     shown = _display(name)
     arg = "-" if name == "-" else _quote(name)
@@ -353,7 +354,11 @@ def _batched(pieces: Iterable[str], size: int = 1 << 16) -> Iterator[str]:
 
 
 def _fix_pieces(fixer: Fixer, lines: Iterable[str], jobs: int) -> Iterator[str]:
-    """The fixed text, in pieces, in bounded memory (even for a line of any length)."""
+    """The fixed text, in pieces, in bounded memory.
+
+    ``lines`` come from ``read_lines(max_line=MAX_LINE)``: a line longer than a million characters
+    arrives in pieces (cut before a blank), each fixed as a line of its own.
+    """
     if jobs > 1:
         return fix_stream(lines, fixer.config, jobs)
     # Fixer.fix_lines() gathers each output line whole; the token stream does not.
@@ -555,7 +560,7 @@ def _make_fixer(config: Config) -> Fixer:
                 for _ in lines:
                     pass
         except InputError as e:
-            _die(f"--lexicon {e}", 1)
+            _die(f"--lexicon {str(e).split('; use --errors')[0]}", 1)
         except OSError as e:
             _die(f"--lexicon {path}: {e.strerror or e}", 1)
     fixer = Fixer(config)

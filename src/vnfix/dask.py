@@ -39,7 +39,6 @@ except ImportError as _e:  # pragma: no cover - exercised only without dask
         "(installs dask[bag,dataframe], distributed and pandas)"
     ) from _e
 
-import codecs
 import glob
 import os
 import threading
@@ -55,7 +54,7 @@ from .textio import Encoding, atomic_writer, read_lines, sniff
 
 if TYPE_CHECKING:  # pragma: no cover
     import dask.dataframe as dd
-    import pandas as pd
+    import pandas as pd  # type: ignore[import-untyped]
 
 __all__ = ["fix_bag", "fix_column", "fix_files", "fix_series", "get_worker_fixer", "preload", "read_text_files",
            "window_ranges"]
@@ -81,8 +80,8 @@ def get_worker_fixer(config: Config | None = None) -> Fixer:
             fixer = _FIXERS.get(config)
             if fixer is None:
                 fixer = Fixer(config)
-                fixer.lexicon  # load now, under the lock, so that threads of one worker share one copy
-                fixer.index
+                fixer.lexicon  # noqa: B018 - load now, under the lock, so that threads of one worker share one copy
+                fixer.index  # noqa: B018
                 _FIXERS[config] = fixer
     return fixer
 
@@ -355,7 +354,7 @@ def _threads() -> int:
 
 
 def _fix_values(fixer: Fixer, series: pd.Series, name: object) -> pd.Series:
-    import pandas as pd
+    import pandas as pd  # type: ignore[import-untyped]
 
     out: list[Any] = []
     for index, value in zip(series.index, series.tolist()):

@@ -71,15 +71,14 @@ def _looks_damaged(word: str, lex: Lexicon) -> bool:
     """
     if _OCR_MARK.search(word) and not word.isalpha():
         return True
-    if not word.islower():
-        return False
     if not is_clean(word, lex):
-        return True
-    # An unmarked syllable whose marked sibling is commoner (cau/cầu, dap/đáp) is what OCR makes of it.
-    bucket = lex.by_stripped.get(word) if word.isascii() else None
-    if not bucket or bucket[0][0] == word:
+        return word.islower()
+    # An unmarked syllable whose marked sibling is much commoner (cau/cầu, Ha/Hà) is what OCR makes of it.
+    low = word.lower()
+    bucket = lex.by_stripped.get(low) if low.isascii() else None
+    if not bucket or bucket[0][0] == low:
         return False
-    own = next((n for s, n in bucket if s == word), 0)
+    own = next((n for s, n in bucket if s == low), 0)
     return bucket[0][1] >= SUSPICIOUS_RATIO * (own + 1)
 
 
@@ -228,9 +227,12 @@ class Fixer:
             return out
         lines = {s.line.number: s.line for s in slots}.values()
         words = [s.token.text for s in slots if s.repairable]
-        # (words may carry marks a previous round wrote: the text is then no longer unmarked)
+        first = slots[0].token.text if slots[0].repairable else None
         marked = any(li.marked for li in lines) or any(_OCR_MARK.search(w) for w in words)
+        # A capital at a window's start is the sentence's, not a sign of a lost mark (Ao, hồ).
         damaged = sum(self._damaged(w) for w in words)
+        if first is not None and first.isalpha() and not first.islower() and self._damaged(first):
+            damaged -= 1
         # The prior that any one word here is misread: this window's share of misread-looking
         # words, shrunk toward the share on its lines (short windows say little on their own).
         line_rate = (sum(li.damaged for li in lines) + 0.5) / (sum(li.words for li in lines) + 1.5)
@@ -324,7 +326,8 @@ class Fixer:
     def _line_info(self, number: int, words: list[str]) -> _Line:
         lex = self.lexicon
         marked = any(_OCR_MARK.search(w) for w in words)
-        damaged = sum(self._damaged(w) for w in words)
+        # (capitalised words are left out: a line's first word is capitalised whatever it is)
+        damaged = sum(self._damaged(w) and (w.islower() or not w.isalpha()) for w in words)
         foreign = False
         if not marked and len(words) >= 3:
             # Stripped Vietnamese is spelled by syllables; English and code mostly are not.

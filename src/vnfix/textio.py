@@ -5,11 +5,11 @@ encoding from the BOM (UTF-8 with BOM, UTF-16 and UTF-32 LE/BE); invalid bytes
 raise ``InputError`` naming the file and byte offset, and binary files are
 refused.  It works in bounded memory and linear time on any input: with
 ``max_line`` a line longer than that is handed out in pieces, cut just before a
-space or tab, so no token is split and fixing the pieces one after the other
-gives exactly the output of fixing the line whole.  (A run of 16 x
-``max_line`` characters without a space or tab, which is not text, is cut
-between two characters that do not form a combining sequence: the one case
-where the output may differ.)
+space or tab, so that no token is split (a run of 16 x ``max_line`` characters
+without a blank, which is not text, is cut between two characters that do not
+form a combining sequence).  The fixer judges each piece as a line of its own,
+so words of a line longer than ``MAX_LINE`` (a million characters) may come out
+differently than if it were fixed whole; everything else is unchanged.
 
 ``atomic_writer`` writes to a temporary file beside the target, fsyncs it,
 renames it over the target and fsyncs the directory, so the target is never

@@ -25,7 +25,7 @@ _WORDCHARS = r"[\p{L}\p{M}\p{N}" + OCR_SYMBOLS + r"]"
 _PATTERN = regex.compile(
     r"(?P<newline>\r\n|\r|\n)"
     r"|(?P<space>[^\S\r\n]+)"
-    r"|(?P<url>(?:(?:https?|ftp)://|www\.)[^\s<>\"]*[^\s<>\".,;:!?)\]}'’”])"
+    r"|(?P<url>(?:(?:https?|ftp)://|www\.)[^\s<>\"\x1c-\x1f\x85]*[^\s<>\"\x1c-\x1f\x85.,;:!?)\]}'’”])"
     r"|(?P<email>[\w.+-]+@[\w-]+(?:\.[\w-]+)+)"
     r"|(?P<joined>[\p{L}\p{M}\p{N}]+(?:[-/.:][\p{L}\p{M}\p{N}]+)+)"
     r"|(?P<word>" + _WORDCHARS + r"+)"
