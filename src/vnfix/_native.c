@@ -2,8 +2,8 @@
  *
  * - NativeLM.viterbi: the beam Viterbi of vnfix.decode over the trigram arrays of
  *   vnfix.lm (binary search per context instead of Python dicts).
- * - NativeChannel.scores: vnfix.channel's rewrite DP for one OCR token against
- *   many candidate syllables.
+ * - NativeChannel: vnfix.channel's rewrite rules and DP; NativeIndex: vnfix.fuzzy's
+ *   symmetric-delete index, pre-ranking and channel scoring in one call.
  *
  * Both follow the Python code step by step, with the same floating-point operations
  * in the same order and the same tie-breaking, so that output does not depend on
@@ -567,28 +567,6 @@ static double logp(NativeChannel *ch, const Py_UCS4 *o, Py_ssize_t m, const Py_U
     return (a + b) + core(ch, o + p, m - p - s, g + p, n - p - s);
 }
 
-/* scores(ocr: str, golds: list[str]) -> list[float] */
-static PyObject *ch_scores(NativeChannel *self, PyObject *args) {
-    PyObject *ocr, *golds;
-    if (!PyArg_ParseTuple(args, "UO!", &ocr, &PyList_Type, &golds)) return NULL;
-    Py_UCS4 *o = PyUnicode_AsUCS4Copy(ocr);
-    if (!o) return NULL;
-    Py_ssize_t m = PyUnicode_GET_LENGTH(ocr);
-    Py_ssize_t k = PyList_GET_SIZE(golds);
-    PyObject *out = PyList_New(k);
-    for (Py_ssize_t i = 0; out && i < k; i++) {
-        PyObject *gs = PyList_GET_ITEM(golds, i);
-        if (!PyUnicode_Check(gs)) { PyErr_SetString(PyExc_TypeError, "golds must be str"); Py_CLEAR(out); break; }
-        Py_UCS4 *g = PyUnicode_AsUCS4Copy(gs);
-        if (!g) { Py_CLEAR(out); break; }
-        double v = logp(self, o, m, g, PyUnicode_GET_LENGTH(gs));
-        PyMem_Free(g);
-        PyList_SET_ITEM(out, i, PyFloat_FromDouble(v));
-    }
-    PyMem_Free(o);
-    return out;
-}
-
 static Py_ssize_t levenshtein(const Py_UCS4 *a, Py_ssize_t n, const Py_UCS4 *b, Py_ssize_t m, Py_ssize_t *row) {
     for (Py_ssize_t j = 0; j <= m; j++) row[j] = j;
     for (Py_ssize_t i = 1; i <= n; i++) {
@@ -608,65 +586,7 @@ static Py_ssize_t levenshtein(const Py_UCS4 *a, Py_ssize_t n, const Py_UCS4 *b, 
 
 typedef struct { double key; Py_ssize_t index; } Ranked;
 
-static int cmp_ranked(const void *x, const void *y) {
-    const Ranked *a = (const Ranked *)x, *b = (const Ranked *)y;
-    if (a->key < b->key) return -1;
-    if (a->key > b->key) return 1;
-    return (a->index > b->index) - (a->index < b->index);
-}
-
-/* best(ocr, golds, offsets, pool) -> (indices, logps): Channel.best */
-static PyObject *ch_best(NativeChannel *self, PyObject *args) {
-    PyObject *ocr, *golds, *offsets;
-    Py_ssize_t pool;
-    if (!PyArg_ParseTuple(args, "UO!O!n", &ocr, &PyList_Type, &golds, &PyList_Type, &offsets, &pool)) return NULL;
-    Py_ssize_t k = PyList_GET_SIZE(golds);
-    if (PyList_GET_SIZE(offsets) != k) { PyErr_SetString(PyExc_ValueError, "golds and offsets differ"); return NULL; }
-    Py_UCS4 *o = PyUnicode_AsUCS4Copy(ocr);
-    if (!o) return NULL;
-    Py_ssize_t m = PyUnicode_GET_LENGTH(ocr);
-    Ranked *rank = PyMem_Malloc(sizeof(Ranked) * (k ? k : 1));
-    Py_UCS4 **gs = PyMem_Calloc(k ? k : 1, sizeof(Py_UCS4 *));
-    Py_ssize_t *row = PyMem_Malloc(sizeof(Py_ssize_t) * (m + 1));
-    PyObject *idx = NULL, *lps = NULL, *result = NULL;
-    if (!rank || !gs || !row) { PyErr_NoMemory(); goto done; }
-    for (Py_ssize_t i = 0; i < k; i++) {
-        PyObject *g = PyList_GET_ITEM(golds, i);
-        if (!PyUnicode_Check(g)) { PyErr_SetString(PyExc_TypeError, "golds must be str"); goto done; }
-        gs[i] = PyUnicode_AsUCS4Copy(g);
-        if (!gs[i]) goto done;
-        double off = PyFloat_AsDouble(PyList_GET_ITEM(offsets, i));
-        if (PyErr_Occurred()) goto done;
-        rank[i].key = off + (double)levenshtein(gs[i], PyUnicode_GET_LENGTH(g), o, m, row);
-        rank[i].index = i;
-    }
-    qsort(rank, k, sizeof(Ranked), cmp_ranked);
-    if (pool > k) pool = k;
-    if (pool < 0) pool = 0;
-    idx = PyList_New(pool);
-    lps = PyList_New(pool);
-    if (!idx || !lps) goto done;
-    for (Py_ssize_t r = 0; r < pool; r++) {
-        Py_ssize_t i = rank[r].index;
-        double v = logp(self, o, m, gs[i], PyUnicode_GET_LENGTH(PyList_GET_ITEM(golds, i)));
-        PyList_SET_ITEM(idx, r, PyLong_FromSsize_t(i));
-        PyList_SET_ITEM(lps, r, PyFloat_FromDouble(v));
-    }
-    result = PyTuple_Pack(2, idx, lps);
-done:
-    Py_XDECREF(idx);
-    Py_XDECREF(lps);
-    if (gs) for (Py_ssize_t i = 0; i < k; i++) PyMem_Free(gs[i]);
-    PyMem_Free(gs);
-    PyMem_Free(rank);
-    PyMem_Free(row);
-    PyMem_Free(o);
-    return result;
-}
-
 static PyMethodDef ch_methods[] = {
-    {"best", (PyCFunction)ch_best, METH_VARARGS, "best(ocr, golds, offsets, pool) -> (indices, logps)"},
-    {"scores", (PyCFunction)ch_scores, METH_VARARGS, "scores(ocr, golds) -> [ln P(ocr | gold)]"},
     {NULL}
 };
 

@@ -152,17 +152,9 @@ class Channel:
             return LP_KEEP
         return LP_SAME_LETTER if strip_marks(g) == strip_marks(o.lower()) else LP_OTHER
 
-    def scores(self, ocr: str, golds: list[str]) -> list[float]:
-        """``[logp(ocr, g) for g in golds]``, in C when the accelerator is built."""
-        if self.native is not None:
-            return self.native.scores(ocr, golds)
-        return [self.logp(ocr, g) for g in golds]
-
     def best(self, ocr: str, golds: list[str], offsets: list[float], pool: int) -> tuple[list[int], list[float]]:
         """Pre-rank ``golds`` by ``offsets[i] + edit distance to ocr`` (cheap), keep ``pool`` of them,
         and score those with the channel: (their indices, their ln-probabilities)."""
-        if self.native is not None:
-            return self.native.best(ocr, golds, offsets, pool)
         lev = Levenshtein.distance
         order = sorted(range(len(golds)), key=lambda i: (offsets[i] + lev(golds[i], ocr), i))[:pool]
         return order, [self.logp(ocr, golds[i]) for i in order]
