@@ -71,7 +71,7 @@ def main() -> None:
              [line for i in ("001", "003")
               for line in (SHARED / f"dev/ocr/{i}.txt").read_text(encoding="utf-8").splitlines()])
     fresh = vnfix.Fixer()
-    fresh.fix_text("khoi dong")
+    fresh.fix_text("\n".join(lines[-300:]))  # load lexicons, LM and fuzzy index on other lines
     sample = "\n".join(lines[:6000]) + "\n"
     t0 = time.perf_counter()
     fresh.fix_text(sample)
