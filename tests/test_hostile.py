@@ -44,7 +44,7 @@ def run_vnfix(*args: str, stdin: bytes | None = None, cwd: Path | None = None, e
     """The real entry point, in a fresh process."""
     cmd = [str(SCRIPT)] if SCRIPT.exists() else [sys.executable, "-c", "from vnfix.cli import main; main()"]
     return subprocess.run([*cmd, *args], input=stdin if stdin is not None else b"", capture_output=True,
-                          cwd=cwd, env=env, timeout=timeout, preexec_fn=preexec_fn)
+                          cwd=cwd, env=env, check=False, timeout=timeout, preexec_fn=preexec_fn)
 
 
 def assert_one_line_error(stderr: bytes | str, *needles: str) -> str:
@@ -251,7 +251,7 @@ def test_lines_cut_before_blanks_keep_structure_and_protected_tokens(parts, max_
 
 
 def test_cli_fixes_an_overlong_line_in_pieces(tmp_path, runner, monkeypatch):
-    import vnfix.cli as cli
+    from vnfix import cli
 
     text = ("Chi thi so 28-CT/TW cua Bo Chinh tri, Ha Noi ngay 5 thang 3 nam 2020 " * 40).strip() + "\n"
     src = tmp_path / "line.txt"
@@ -267,16 +267,11 @@ def test_cli_fixes_an_overlong_line_in_pieces(tmp_path, runner, monkeypatch):
 
 LONG_WORDS = {"ascii": "'a' * n", "ocr": "('s6' * n)[:n]", "marked": "('Việt' * n)[:n]",
               "cyrillic": "('Привет' * n)[:n]", "cjk": "('中文' * n)[:n]"}
-_QUADRATIC = pytest.mark.xfail(strict=True, reason="BUG (normalise.py, since 754db68): _LOOKALIKE_WORD.search() is "
-                               "quadratic on a long non-ASCII letter run without Ð/ð: [\\p{L}\\p{M}]* is retried "
-                               "from every position (normalise('é' * 40_000) ~17 s; a 1M-letter word or a long "
-                               "CJK line, hours); anchor it: (?<![\\p{L}\\p{M}])[\\p{L}\\p{M}]*[ÐðƉɖ][\\p{L}\\p{M}]*")
-
 
 @pytest.mark.parametrize("kind,n", [
     *[(k, 10_000) for k in LONG_WORDS],
     ("ascii", 1_000_000), ("ocr", 1_000_000),
-    *[pytest.param(k, 1_000_000, marks=_QUADRATIC) for k in ("marked", "cyrillic", "cjk")],
+    *[(k, 1_000_000) for k in ("marked", "cyrillic", "cjk")],
 ])
 def test_very_long_words(kind, n):
     # In a fresh process with a time limit: a quadratic step must fail the test, not hang the suite.
@@ -286,12 +281,11 @@ def test_very_long_words(kind, n):
     assert _finishes_within(code, 30)
 
 
-@_QUADRATIC
 def test_normalise_is_linear_on_long_letter_runs():
     assert _finishes_within("import vnfix\nvnfix.normalise('é' * 100_000)\nvnfix.normalise('中文' * 50_000)\n", 5)
 
 
-@pytest.mark.parametrize("word", ["s6" * 500_000, pytest.param("Việt" * 250_000, marks=_QUADRATIC)],
+@pytest.mark.parametrize("word", ["s6" * 500_000, "Việt" * 250_000],
                          ids=["ascii-1M", "marked-1M"])
 def test_very_long_word_through_the_cli(tmp_path, word):
     src = tmp_path / "w.txt"
@@ -319,7 +313,8 @@ def test_100mb_single_line_in_bounded_memory(tmp_path):
     cmd = [str(SCRIPT), "fix", str(src), "-o", str(out)]
     wrapper = ("import resource, subprocess, sys; r = subprocess.run(sys.argv[1:]); "
                "print(r.returncode, resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss)")
-    res = subprocess.run([sys.executable, "-c", wrapper, *cmd], capture_output=True, text=True, timeout=3600)
+    res = subprocess.run([sys.executable, "-c", wrapper, *cmd], capture_output=True, text=True, check=False,
+                         timeout=3600)
     code, peak_kb = res.stdout.split()
     assert code == "0", res.stderr
     print(f"\nvnfix fix on a {size / 2**20:.0f} MiB single line: peak RSS {int(peak_kb) / 1024:.0f} MiB")
@@ -601,7 +596,8 @@ def test_stdout_is_utf8_whatever_the_locale(tmp_path):
 
 
 def test_explain_with_undecodable_argument(tmp_path):
-    r = subprocess.run([str(SCRIPT).encode(), b"explain", b"Viet \xff Nam"], capture_output=True, timeout=120)
+    r = subprocess.run([str(SCRIPT).encode(), b"explain", b"Viet \xff Nam"], capture_output=True, check=False,
+                       timeout=120)
     assert r.returncode == 0, r.stderr
     assert b"Traceback" not in r.stderr
     assert b"\xff" in r.stdout
@@ -618,7 +614,7 @@ def test_lexicon_file_that_is_not_utf8(tmp_path):
 
 
 def test_internal_errors_are_one_line_and_other_files_go_on(tmp_path, runner, monkeypatch):
-    import vnfix.cli as cli
+    from vnfix import cli
 
     calls = []
 
@@ -697,7 +693,7 @@ def test_input_error_is_an_exception_with_the_file_name():
 def _finishes_within(code: str, seconds: float) -> bool:
     """Does ``code`` finish within ``seconds`` in a fresh interpreter?"""
     try:
-        r = subprocess.run([sys.executable, "-c", code], timeout=seconds, capture_output=True, text=True)
+        r = subprocess.run([sys.executable, "-c", code], check=False, timeout=seconds, capture_output=True, text=True)
     except subprocess.TimeoutExpired:
         return False
     assert r.returncode == 0, r.stderr[-2000:]
@@ -711,10 +707,6 @@ def test_tokenize_is_linear_on_ordinary_long_runs():
     assert _finishes_within(code, 30)
 
 
-@pytest.mark.xfail(strict=True, reason="BUG: tokenize is quadratic on long runs of [\\w.+-] with no '@': the e-mail "
-                                       "alternative [\\w.+-]+@ rescans the rest of the run at every position "
-                                       "(tokenize('_' * 40_000) ~20 s, '_' * 200_000 ~9 min); bound it, "
-                                       "e.g. [\\w.+-]{1,64}@ (RFC 5321 local-part limit), which makes it linear")
 def test_tokenize_is_linear_on_runs_without_at():
     code = "import vnfix\nvnfix.tokenize('_' * 40_000)\nvnfix.tokenize('a+' * 20_000)\nvnfix.tokenize('.' * 40_000)\n"
     assert _finishes_within(code, 6)
@@ -725,5 +717,6 @@ def test_tokenize_is_linear_on_runs_without_at():
                                        "chunks[:idx]): to_unicode('µ ' * 20_000, 'tcvn3') ~9 s, a 1 MB line hours; "
                                        "precompute the nearest decided chunk on each side in two linear passes")
 def test_tcvn3_capital_restoration_is_linear():
-    code = "from vnfix import legacy\nlegacy.to_unicode('µ ' * 20_000, 'tcvn3')\nlegacy.to_unicode('X· ' * 14_000, 'tcvn3')\n"
+    code = ("from vnfix import legacy\nlegacy.to_unicode('µ ' * 20_000, 'tcvn3')\n"
+            "legacy.to_unicode('X· ' * 14_000, 'tcvn3')\n")
     assert _finishes_within(code, 4)

@@ -37,6 +37,8 @@ def _init_worker(config: Config) -> None:
     # cleans up; a worker must simply die on SIGTERM, or Pool.terminate() waits for it forever.
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     signal.signal(signal.SIGTERM, signal.SIG_DFL)
+    if hasattr(signal, "SIGHUP"):
+        signal.signal(signal.SIGHUP, signal.SIG_DFL)
     _worker_fixer = Fixer(config)
 
 

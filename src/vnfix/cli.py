@@ -22,7 +22,7 @@ import sys
 import threading
 from collections.abc import Iterable, Iterator
 from pathlib import Path
-from typing import Any, BinaryIO, NoReturn, Protocol
+from typing import Any, BinaryIO, NoReturn
 
 import click
 
@@ -303,10 +303,6 @@ def _quote(name: str) -> str:
 
 
 # -- outputs ------------------------------------------------------------------------------
-
-
-class _Sink(Protocol):
-    def write(self, text: str) -> int: ...
 
 
 class _Stdout:

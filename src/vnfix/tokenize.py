@@ -26,7 +26,7 @@ _PATTERN = regex.compile(
     r"(?P<newline>\r\n|\r|\n)"
     r"|(?P<space>[^\S\r\n]+)"
     r"|(?P<url>(?:(?:https?|ftp)://|www\.)[^\s<>\"\x1c-\x1f\x85]*[^\s<>\"\x1c-\x1f\x85.,;:!?)\]}'’”])"
-    r"|(?P<email>[\w.+-]+@[\w-]+(?:\.[\w-]+)+)"
+    r"|(?P<email>[\w.+-]{1,64}@[\w-]+(?:\.[\w-]+)+)"  # bounded local part: linear on long runs
     r"|(?P<joined>[\p{L}\p{M}\p{N}]+(?:[-/.:][\p{L}\p{M}\p{N}]+)+)"
     r"|(?P<word>" + _WORDCHARS + r"+)"
     r"|(?P<punct>(?s:.))"
