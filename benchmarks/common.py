@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import json
 import subprocess
 import sys
@@ -39,6 +40,15 @@ def peak_rss_mb(code: str) -> tuple[float, float]:
     out = subprocess.run([sys.executable, "-c", wrapper], capture_output=True, text=True, check=True).stdout
     wall, rss = out.strip().splitlines()[-1].split()
     return float(wall), float(rss)
+
+
+def sha256_file(path: Path) -> str:
+    """Hex SHA-256 of a file, read in 1 MiB blocks (outputs are compared by hash)."""
+    h = hashlib.sha256()
+    with open(path, "rb") as f:
+        for block in iter(lambda: f.read(1 << 20), b""):
+            h.update(block)
+    return h.hexdigest()
 
 
 def write_result(name: str, text: str) -> None:

@@ -42,7 +42,7 @@ import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from common import RESULTS, ROOT
+from common import RESULTS, ROOT, sha256_file
 from parallel import LAWS, OCR, VNFIX, blocks_of, code_version
 
 MB = 1_000_000
@@ -75,14 +75,6 @@ def write_big(path: Path, pieces: list[bytes], size: int) -> list[int]:
             n += len(pieces[k])
             layout.append(k)
     return layout
-
-
-def sha256_file(path: Path) -> str:
-    h = hashlib.sha256()
-    with open(path, "rb") as f:
-        for block in iter(lambda: f.read(1 << 20), b""):
-            h.update(block)
-    return h.hexdigest()
 
 
 class Poller(threading.Thread):

@@ -20,7 +20,6 @@ Prints a markdown table and writes it to benchmarks/results/parallel.md.
 from __future__ import annotations
 
 import argparse
-import hashlib
 import os
 import platform
 import random
@@ -33,7 +32,7 @@ import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from common import RESULTS, ROOT, SHARED
+from common import RESULTS, ROOT, SHARED, sha256_file
 
 VNFIX = Path(sys.executable).with_name("vnfix")
 OCR = ROOT / "build" / "ocr_pairs" / "ocr.txt"
@@ -80,14 +79,6 @@ def build_input(path: Path, mb: float, seed: int = 4) -> str:
             size += 1
             rounds += 1
     return f"{source}: {len(blocks)} blocks of ~24 lines, {rounds} rounds, each in a new seeded order"
-
-
-def sha256(path: Path) -> str:
-    h = hashlib.sha256()
-    with open(path, "rb") as f:
-        for block in iter(lambda: f.read(1 << 20), b""):
-            h.update(block)
-    return h.hexdigest()
 
 
 def count_words(path: Path) -> int:
@@ -212,13 +203,13 @@ def main() -> None:
             wait_quiet(args.wait_quiet)
             runs[f"vnfix fix --jobs {jobs}"] = r = run_cli(inp, tmp / f"out{jobs}.txt", jobs)
             print(f"--jobs {jobs}: {r['wall']:.1f} s", flush=True)
-        ref = sha256(tmp / "out1.txt")
+        ref = sha256_file(tmp / "out1.txt")
         runs["vnfix fix --jobs 1"]["same"] = True
-        runs["vnfix fix --jobs 2"]["same"] = sha256(tmp / "out2.txt") == ref
+        runs["vnfix fix --jobs 2"]["same"] = sha256_file(tmp / "out2.txt") == ref
         if not args.no_dask:
             wait_quiet(args.wait_quiet)
             r = runs["Dask LocalCluster 2 workers x 1 thread"] = run_dask(inp, tmp / "dask", args.blocksize)
-            r["same"] = sha256(tmp / "dask" / "input.txt") == ref
+            r["same"] = sha256_file(tmp / "dask" / "input.txt") == ref
             print(f"dask: {r['wall']:.1f} s (+ {r['startup']:.1f} s cluster start)", flush=True)
     finally:
         shutil.rmtree(tmp, ignore_errors=True)
