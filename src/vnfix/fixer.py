@@ -64,14 +64,15 @@ def _with_case(cands: list[Candidate], lex: Lexicon, case: bool | None) -> list[
     return [c._replace(logp=c.logp + CASE_WEIGHT * lex.case_logp(c.lm_id, case)) for c in cands]
 
 
-def _looks_damaged(word: str, lex: Lexicon) -> bool:
+def _looks_damaged(word: str, clean: bool, lex: Lexicon) -> bool:
     """A digit or symbol inside a word, or a lower-case word that is no known syllable.
 
     Capitalised unknown words are names or acronyms (Princeton, THCS), not evidence of misreading.
+    ``clean`` is ``is_clean(word, lex)``, which the caller has already worked out.
     """
     if _OCR_MARK.search(word) and not word.isalpha():
         return True
-    if not is_clean(word, lex):
+    if not clean:
         return word.islower()
     # An unmarked syllable whose marked sibling is much commoner (cau/cầu, Ha/Hà) is what OCR makes of it.
     low = word.lower()
@@ -303,17 +304,21 @@ class Fixer:
                 yield tok, offset + tok.start, guarded, info
             offset += len(line)
 
-    def _damaged(self, word: str) -> bool:
+    def _facts(self, word: str) -> tuple[bool, bool]:
+        """(looks misread, reads as itself) for a word, remembered: both are asked for every word."""
         got = self._looks.get(word)
         if got is None:
             if len(self._looks) > _CACHE_LIMIT:
                 self._looks.clear()
-            got = self._looks[word] = (_looks_damaged(word, self.lexicon), is_clean(word, self.lexicon))
-        return got[0]
+            clean = is_clean(word, self.lexicon)
+            got = self._looks[word] = (_looks_damaged(word, clean, self.lexicon), clean)
+        return got
+
+    def _damaged(self, word: str) -> bool:
+        return self._facts(word)[0]
 
     def _clean(self, word: str) -> bool:
-        self._damaged(word)
-        return self._looks[word][1]
+        return self._facts(word)[1]
 
     def _alien(self, word: str) -> bool:
         """A word no syllable spells, even allowing for OCR damage (question, largest, City)."""
@@ -324,10 +329,11 @@ class Fixer:
         return not best or best[0].logp < ALIEN_LOGP
 
     def _line_info(self, number: int, words: list[str]) -> _Line:
-        lex = self.lexicon
         marked = any(_OCR_MARK.search(w) for w in words)
-        # (capitalised words are left out: a line's first word is capitalised whatever it is)
-        damaged = sum(self._damaged(w) and (w.islower() or not w.isalpha()) for w in words)
+        damaged = 0
+        if self.config.repair == "ocr":  # (restoring diacritics never asks how damaged a line is)
+            # (capitalised words are left out: a line's first word is capitalised whatever it is)
+            damaged = sum(self._damaged(w) and (w.islower() or not w.isalpha()) for w in words)
         foreign = False
         if not marked and len(words) >= 3:
             # Stripped Vietnamese is spelled by syllables; English and code mostly are not.
