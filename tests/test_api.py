@@ -397,3 +397,31 @@ def test_pure_python_gives_the_same_output_as_the_accelerator(lexicon):
                           check=True, timeout=120).stdout.decode("ascii")
     native = fix_and_explain(text)
     assert pure == ascii((native.text, native.edits))
+
+
+# --- idempotence by design: blocks are fixed again until they settle ----------------------------------
+def test_a_changed_block_is_fixed_again_until_it_settles():
+    # On its own line with no marks, 'thutc' looks typed without accents and is kept; once its
+    # neighbours have their marks the line reads as OCR and it becomes 'thực'. One call does both.
+    text = "1. Tuan theo phap luat; bao dam chinh xac, khach quan, trung thutc, \n"
+    once = fix_text(text)
+    assert once == "1. Tuân theo pháp luật; bảo đảm chính xác, khách quan, trung thực, \n"
+    assert fix_text(once) == once
+
+
+def test_explain_reports_the_settled_edit_against_the_input():
+    text = "khach quan, trung thutc, "
+    result = fix_and_explain(text)
+    edit = next(e for e in result.edits if e.original == "thutc")
+    assert (edit.replacement, text[edit.start:edit.end]) == ("thực", "thutc")
+
+
+def test_blocks_longer_than_the_limit_are_streamed_in_one_pass(monkeypatch):
+    import vnfix.fixer
+
+    monkeypatch.setattr(vnfix.fixer, "BLOCK_CHARS", 16)
+    lines = ["Cong hoa xa hoi chu nghia Viet Nam\n", "Doc lap Tu do Hanh phuc\n", "Ha Noi ngay 1 thang 2\n"]
+    out = list(Fixer().fix_lines(lines))
+    assert len(out) == 3 and all(line.endswith("\n") for line in out)
+    assert "".join(out) == Fixer().fix_text("".join(lines))
+    assert out[0] == "Cộng hòa xã hội chủ nghĩa Việt Nam\n"

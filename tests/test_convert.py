@@ -219,10 +219,6 @@ def test_long_lines_are_converted_in_pieces_with_the_same_result(tmp_path, runne
         assert r.exit_code == 0 and r.stdout == line, enc
 
 
-@pytest.mark.xfail(strict=True, reason="BUG (legacy.py): a TCVN3 word whose caseless toned first letter is "
-                                       "followed by an explicit capital ('ñY' = ỦY) comes back in impossible mixed "
-                                       "case 'ủY' at the start of a line: a capital after a caseless letter means an "
-                                       "upper-case word")
 def test_tcvn3_toned_capital_before_a_capital_in_the_same_word(tmp_path, runner):
     src = _write(tmp_path / "a.txt", legacy.encode("ỦY BAN NHÂN DÂN\n", "tcvn3"))
     assert runner.invoke(main, ["convert", "--from", "tcvn3", str(src)]).stdout == "ỦY BAN NHÂN DÂN\n"

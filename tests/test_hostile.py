@@ -359,11 +359,6 @@ def test_a_url_never_runs_across_a_line_separator(sep):
     assert [(t.text, t.kind) for t in vnfix.tokenize(out) if t.kind == "url"] == [("https://x.vn", "url")]
 
 
-@pytest.mark.xfail(strict=True, reason="BUG (found by fuzzing): a repaired OCR word next to '/' re-tokenizes with its "
-                                       "neighbour as one code token: 's6 Hi€u/s6' -> 'số Hiệu/số' (the tokenizer's "
-                                       "'joined' pattern leaves out the OCR symbols &¢€¥£§ that 'word' allows), so "
-                                       "the output's non-word tokens differ from the input's (test_properties.py's "
-                                       "invariant); the input's own non-word tokens are all kept")
 def test_repaired_words_do_not_merge_into_a_code():
     text = "s6 Hi€u/s6"
     out = vnfix.fix_text(text)
@@ -712,10 +707,6 @@ def test_tokenize_is_linear_on_runs_without_at():
     assert _finishes_within(code, 6)
 
 
-@pytest.mark.xfail(strict=True, reason="BUG: legacy._restore_caps is quadratic in the number of 'neutral' chunks "
-                                       "on a TCVN3 line (each scans all chunks before/after it, and slices "
-                                       "chunks[:idx]): to_unicode('µ ' * 20_000, 'tcvn3') ~9 s, a 1 MB line hours; "
-                                       "precompute the nearest decided chunk on each side in two linear passes")
 def test_tcvn3_capital_restoration_is_linear():
     code = ("from vnfix import legacy\nlegacy.to_unicode('µ ' * 20_000, 'tcvn3')\n"
             "legacy.to_unicode('X· ' * 14_000, 'tcvn3')\n")

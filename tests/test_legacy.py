@@ -163,6 +163,11 @@ def test_tcvn3_toned_capitals_are_written_lower_case_and_restored_in_capital_wor
         ("HéI µ héi", "HỘI à hội"),  # ... but not when a neighbour is lower case
         ("VIÖT\nviÖt", "VIỆT\nviệt"),  # lines are judged separately
         ("Ö", "ệ"),
+        ("ñY", "ỦY"),  # a capital after the toned letter: an upper-case word, alone or not
+        ("cña ñY BAN", "của ỦY BAN"),
+        ("ñY µ", "ỦY À"),  # ... and a decided neighbour
+        ("ñy ban", "ủy ban"),  # lower case after it: stays lower
+        ("HéI-x·", "HỘI-xã"),  # decided word by word inside a chunk with lower case
     ],
 )
 def test_tcvn3_capital_font_heuristic(legacy_text, expected):

@@ -21,8 +21,7 @@ from collections.abc import Callable, Iterable, Iterator
 from typing import TypeVar
 
 from .config import Config
-from .fixer import Fixer
-from .tokenize import tokenize
+from .fixer import _BREAKS, Fixer, _ends_window
 
 T = TypeVar("T")
 R = TypeVar("R")
@@ -45,28 +44,6 @@ def _init_worker(config: Config) -> None:
 def _fix_chunk(text: str) -> str:
     assert _worker_fixer is not None
     return _worker_fixer.fix_text(text)
-
-
-_BREAKS = frozenset("\n\r\x0b\x0c\x1c\x1d\x1e\x85\u2028\u2029")  # what str.splitlines() breaks at
-
-
-def _ends_window(line: str, whole: bool = True) -> bool:
-    r"""True when the decoder never carries context past the end of ``line``.
-
-    ``line`` may also be a piece of an overlong line (``textio.read_lines`` with
-    ``max_line`` hands those out cut before a space); ``whole`` says that it starts
-    a line (the item before it ended with a line break). Only a whole blank line
-    ends a paragraph: blanks at the end of a piece, or before the break of a line
-    whose start came in an earlier piece, do not.
-
-    >>> _ends_window("Dieu 1.\n"), _ends_window("Ha Noi\n"), _ends_window("  \n"), _ends_window("  \n", whole=False)
-    (True, False, True, False)
-    """
-    body = line.rstrip()
-    if not body:
-        return whole and line[-1:] in _BREAKS
-    last = tokenize(body[body.rfind(" ") + 1:])[-1]
-    return last.kind in ("punct", "url", "email")
 
 
 def iter_chunks(lines: Iterable[str], size: int = CHUNK_CHARS) -> Iterator[str]:

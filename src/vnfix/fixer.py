@@ -6,6 +6,11 @@ line by line, and decoding windows end at punctuation, blank lines or after
 ``MAX_WINDOW`` words, so streaming a file gives exactly the output of fixing it
 whole, in bounded memory.
 
+Fixing is idempotent by design: the lines up to a line that ends a window form a
+block, and a block that changed is fixed again until it no longer changes. (What a
+line says about its words, e.g. whether it has marks at all, changes once its
+words are repaired; a second pass must find nothing left to do.)
+
 >>> fixer = Fixer(Config(repair="diacritics"))
 >>> fixer.fix_text("Cong hoa xa hoi chu nghia Viet Nam")
 'Cộng hòa xã hội chủ nghĩa Việt Nam'
@@ -13,6 +18,7 @@ whole, in bounded memory.
 
 from __future__ import annotations
 
+from bisect import bisect_left
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, replace
 from pathlib import Path
@@ -28,10 +34,12 @@ from .lexicon import Lexicon, default_lexicon
 from .normalise import normalise
 from .render import render
 from .syllable import normalize_tone, strip_marks
-from .tokenize import Token, iter_tokens
+from .tokenize import Token, iter_tokens, tokenize
 
 MAX_WINDOW = 200  # words; bounds memory and latency on text without punctuation
 MAX_ROUNDS = 4  # decodings of one window, at most, on the way to a fixed point
+MAX_PASSES = 4  # passes over one block, at most, on the way to a fixed point
+BLOCK_CHARS = 64 * 1024  # a longer block (text without punctuation) is streamed in one pass
 # Window damage rates are rounded to the nearest of these steps, so that candidate lists can be memoised.
 DAMAGE_STEPS = (0.01, 0.02, 0.05, 0.1, 0.15, 0.2, 0.3, 0.4, 0.5, 0.6, 0.7, 0.8, 0.9)
 CLEAN_WINDOW = 0.05
@@ -61,7 +69,7 @@ def _case_evidence(word: str, position: int) -> bool | None:
 def _with_case(cands: list[Candidate], lex: Lexicon, case: bool | None) -> list[Candidate]:
     if case is None or len(cands) < 2:
         return cands
-    return [c._replace(logp=c.logp + CASE_WEIGHT * lex.case_logp(c.lm_id, case)) for c in cands]
+    return [Candidate(c.lm_id, c.text, c.logp + CASE_WEIGHT * lex.case_logp(c.lm_id, case)) for c in cands]
 
 
 def _looks_damaged(word: str, clean: bool, lex: Lexicon) -> bool:
@@ -81,6 +89,28 @@ def _looks_damaged(word: str, clean: bool, lex: Lexicon) -> bool:
         return False
     own = next((n for s, n in bucket if s == low), 0)
     return bucket[0][1] >= SUSPICIOUS_RATIO * (own + 1)
+
+
+_BREAKS = frozenset("\n\r\x0b\x0c\x1c\x1d\x1e\x85\u2028\u2029")  # what str.splitlines() breaks at
+
+
+def _ends_window(line: str, whole: bool = True) -> bool:
+    r"""True when the decoder never carries context past the end of ``line``.
+
+    ``line`` may also be a piece of an overlong line (``textio.read_lines`` with
+    ``max_line`` hands those out cut before a space); ``whole`` says that it starts
+    a line (the item before it ended with a line break). Only a whole blank line
+    ends a paragraph: blanks at the end of a piece, or before the break of a line
+    whose start came in an earlier piece, do not.
+
+    >>> _ends_window("Dieu 1.\n"), _ends_window("Ha Noi\n"), _ends_window("  \n"), _ends_window("  \n", whole=False)
+    (True, False, True, False)
+    """
+    body = line.rstrip()
+    if not body:
+        return whole and line[-1:] in _BREAKS
+    last = tokenize(body[body.rfind(" ") + 1:])[-1]
+    return last.kind in ("punct", "url", "email")
 
 
 def _check_str(text: object, name: str) -> None:
@@ -103,7 +133,14 @@ def _repaired(word: str, lex: Lexicon, index: FuzzyIndex, limit: int, marked: bo
 
 
 def _bucket(rate: float) -> float:
-    return min(DAMAGE_STEPS, key=lambda d: (abs(d - rate), d))
+    """The step nearest ``rate`` (the lower one on a tie)."""
+    i = bisect_left(DAMAGE_STEPS, rate)
+    if i == 0:
+        return DAMAGE_STEPS[0]
+    if i == len(DAMAGE_STEPS):
+        return DAMAGE_STEPS[-1]
+    lo, hi = DAMAGE_STEPS[i - 1], DAMAGE_STEPS[i]
+    return lo if rate - lo <= hi - rate else hi
 _CACHE_LIMIT = 200_000
 
 
@@ -126,6 +163,46 @@ class Explained(NamedTuple):
     edits: list[Edit]
 
 
+_Piece = tuple[str, "Edit | None", str]  # output text, the edit that made it, the input token's text
+
+
+def _blocks(lines: Iterable[str]) -> Iterator[tuple[Iterable[str], bool]]:
+    """Cut ``lines`` where a window ends: (block, small enough to be fixed again if it changed).
+
+    A block longer than ``BLOCK_CHARS`` comes as an iterator over its lines (to be used up before
+    the next block is asked for), so memory stays bounded on text that never ends a window.
+    """
+    it = iter(lines)
+    whole = [True]  # the next item starts a line
+
+    def ends(line: str) -> bool:
+        done = _ends_window(line, whole[0])
+        whole[0] = line[-1:] in _BREAKS
+        return done
+
+    def rest(head: list[str]) -> Iterator[str]:
+        yield from head
+        for line in it:
+            yield line
+            if ends(line):
+                return
+
+    buf: list[str] = []
+    size = 0
+    for line in it:
+        buf.append(line)
+        size += len(line)
+        if ends(line):
+            yield buf, True
+        elif size > BLOCK_CHARS:
+            yield rest(buf), False
+        else:
+            continue
+        buf, size = [], 0
+    if buf:
+        yield buf, True
+
+
 class _Line(NamedTuple):
     """What a whole input line says about its words: more evidence than one short window."""
 
@@ -134,6 +211,10 @@ class _Line(NamedTuple):
     words: int
     damaged: int  # words that look misread (see _looks_damaged)
     foreign: bool  # unmarked and full of words no Vietnamese syllable spells: English, code, ...
+
+
+_Item = tuple[Token, int, bool, _Line]  # a token, its offset in the input, protected by the user, its line
+_JOINERS = frozenset("-/.:@_+")  # punctuation a word next to it may be read together with (codes, e-mails)
 
 
 class _Slot(NamedTuple):
@@ -201,9 +282,9 @@ class Fixer:
         line: list[str] = []
         edits: list[Edit] = []
         start = offset = 0
-        for piece, edit, consumed in self._run(lines, explain=explain):
+        for piece, edit, original in self._run(lines, explain=explain):
             line.append(piece)
-            offset += consumed
+            offset += len(original)
             if edit is not None:
                 edits.append(edit)
             if piece.endswith(("\n", "\r")):
@@ -214,7 +295,8 @@ class Fixer:
 
     # -- pipeline ---------------------------------------------------------------------
 
-    def _lattice(self, slots: list[_Slot]) -> list[list[Candidate]]:
+    def _lattice(self, slots: list[_Slot]) -> list[list[Candidate]] | None:
+        """Each slot's candidates; None when every word is kept as it is (nothing to decode)."""
         cfg = self.config
         lex = self.lexicon
         fixed = [Candidate(NUM, "", 0.0)]
@@ -231,28 +313,31 @@ class Fixer:
         first = slots[0].token.text if slots[0].repairable else None
         marked = any(li.marked for li in lines) or any(_OCR_MARK.search(w) for w in words)
         # A capital at a window's start is the sentence's, not a sign of a lost mark (Ao, hồ).
-        damaged = sum(self._damaged(w) for w in words)
-        if first is not None and first.isalpha() and not first.islower() and self._damaged(first):
+        facts = self._facts
+        damaged = sum(facts(w)[0] for w in words)
+        if first is not None and first.isalpha() and not first.islower() and facts(first)[0]:
             damaged -= 1
         # The prior that any one word here is misread: this window's share of misread-looking
         # words, shrunk toward the share on its lines (short windows say little on their own).
         line_rate = (sum(li.damaged for li in lines) + 0.5) / (sum(li.words for li in lines) + 1.5)
         damage = _bucket((damaged + LINE_PRIOR * line_rate) / (len(words) + LINE_PRIOR))
         index = self.index
+        kept = True
         for i, s in enumerate(slots):
             if not s.repairable:
                 out.append(fixed)
                 continue
             w = s.token.text
-            if marked and damage <= CLEAN_WINDOW and self._clean(w):
+            if marked and damage <= CLEAN_WINDOW and facts(w)[1]:
                 # A known word among known words: nothing suggests damage, keep it (and save the work).
                 out.append(self._memo(("k", w), _kept, w, lex))
             else:
+                kept = False
                 # OCR output's letter case is as noisy as its letters: case evidence only for typed text.
                 case = None if marked else _case_evidence(w, i)
                 out.append(self._memo(("o", w, marked, damage, case), _repaired, w, lex, index, cfg.max_candidates,
                                       marked, damage, case))
-        return out
+        return None if kept and not cfg.retone and not lex.phrases else out
 
     def _apply_phrases(self, slots: list[_Slot], lattice: list[list[Candidate]]) -> None:
         """Write the user's multi-syllable names whole where their unmarked letters occur."""
@@ -291,18 +376,18 @@ class Fixer:
     def _protected_spans(self, line: str) -> list[tuple[int, int]]:
         return [m.span() for p in self._protect for m in p.finditer(line)]
 
-    def _tokens(self, lines: Iterable[str]) -> Iterator[tuple[Token, int, bool, _Line]]:
+    def _tokens(self, lines: Iterable[str], offset: int) -> Iterator[_Item]:
         """(token, offset in the whole input, protected, its line) for every token of every line."""
-        offset = 0
         for number, raw in enumerate(lines):
             line = normalise(raw)
-            spans = self._protected_spans(line) if self._protect else ()
-            tokens = list(iter_tokens(line))
-            info = self._line_info(number, [t.text for t in tokens if t.kind == "word"])
-            for tok in tokens:
-                guarded = any(s < tok.end and tok.start < e for s, e in spans)
-                yield tok, offset + tok.start, guarded, info
+            yield from self._line_items(number, line, list(iter_tokens(line)), offset)
             offset += len(line)
+
+    def _line_items(self, number: int, line: str, tokens: list[Token], offset: int) -> list[_Item]:
+        spans = self._protected_spans(line) if self._protect else ()
+        info = self._line_info(number, [t.text for t in tokens if t.kind == "word"])
+        return [(tok, offset + tok.start, any(s < tok.end and tok.start < e for s, e in spans), info)
+                for tok in tokens]
 
     def _facts(self, word: str) -> tuple[bool, bool]:
         """(looks misread, reads as itself) for a word, remembered: both are asked for every word."""
@@ -313,12 +398,6 @@ class Fixer:
             clean = is_clean(word, self.lexicon)
             got = self._looks[word] = (_looks_damaged(word, clean, self.lexicon), clean)
         return got
-
-    def _damaged(self, word: str) -> bool:
-        return self._facts(word)[0]
-
-    def _clean(self, word: str) -> bool:
-        return self._facts(word)[1]
 
     def _alien(self, word: str) -> bool:
         """A word no syllable spells, even allowing for OCR damage (question, largest, City)."""
@@ -333,7 +412,7 @@ class Fixer:
         damaged = 0
         if self.config.repair == "ocr":  # (restoring diacritics never asks how damaged a line is)
             # (capitalised words are left out: a line's first word is capitalised whatever it is)
-            damaged = sum(self._damaged(w) and (w.islower() or not w.isalpha()) for w in words)
+            damaged = sum(self._facts(w)[0] and (w.islower() or not w.isalpha()) for w in words)
         foreign = False
         if not marked and len(words) >= 3:
             # Stripped Vietnamese is spelled by syllables; English and code mostly are not.
@@ -341,12 +420,93 @@ class Fixer:
             foreign = alien >= 2 and alien >= FOREIGN_SHARE * len(words)
         return _Line(number, marked, len(words), damaged, foreign)
 
-    def _run(self, lines: Iterable[str], explain: bool) -> Iterator[tuple[str, Edit | None, int]]:
-        """(output text, edit or None, length of the input token) for every token, in order."""
+    def _run(self, lines: Iterable[str], explain: bool) -> Iterator[_Piece]:
+        """(output text, edit or None, input text) for every token of the normalised input, in order."""
+        base = 0
+        for block, settle in _blocks(lines):
+            pieces = self._settle(block, explain, base) if settle else self._pass(self._tokens(block, base), explain)
+            for piece in pieces:
+                base += len(piece[2])
+                yield piece
+
+    def _settle(self, block: Iterable[str], explain: bool, base: int) -> list[_Piece]:
+        """One block, fixed again while a pass still changes it (see the module notes)."""
+        items = list(self._tokens(block, base))
+        out = last = list(self._pass(items, explain))
+        for _ in range(MAX_PASSES - 1):
+            if all(text == original for text, _, original in last):
+                break
+            items = self._again(items, last, base)
+            again = list(self._pass(items, explain))
+            if all(text == original for text, _, original in again):
+                break
+            if [p[0] for p in last] != [p[2] for p in again]:
+                break  # the output tokenizes differently: its pieces no longer line up with the input's
+            merged: list[_Piece] = []
+            offset = base
+            for (text, edit, original), (text2, edit2, _) in zip(out, again):
+                if text2 == text or text2 == original:
+                    merged.append((text2, edit if text2 == text else None, original))
+                else:
+                    fresh = edit2 or edit
+                    merged.append((text2, fresh and replace(fresh, start=offset, end=offset + len(original),
+                                                            original=original), original))
+                offset += len(original)
+            out, last = merged, again
+        return out
+
+    def _again(self, items: list[_Item], pieces: list[_Piece], base: int) -> list[_Item]:
+        """The tokens of the text a pass over ``items`` gave (``pieces``, one per item).
+
+        A line the pass left alone keeps its tokens; a changed line keeps them too, with the new
+        words' texts, unless a new word touches what it could join with ("/", "-", "@", ...) or
+        user patterns are in play: then the line is tokenized afresh, as ``fix_text`` would.
+        """
+        out: list[_Item] = []
+        offset = base
+        i = 0
+        while i < len(items):
+            info = items[i][3]
+            j = i + 1
+            while j < len(items) and items[j][3] is info:
+                j += 1
+            text = "".join(p[0] for p in pieces[i:j])
+            changed = [k for k in range(i, j) if pieces[k][0] != pieces[k][2]]
+            if not changed:
+                out.extend((tok, offset + tok.start, guarded, info) for tok, _, guarded, _ in items[i:j])
+            elif not self._protect and self._stays_apart(items, i, j, changed) and normalise(text) == text:
+                toks: list[Token] = []
+                at = 0
+                for k in range(i, j):
+                    tok = items[k][0]
+                    toks.append(Token(pieces[k][0], tok.kind, at))
+                    at += len(pieces[k][0])
+                line = self._line_info(info.number, [t.text for t in toks if t.kind == "word"])
+                out.extend((tok, offset + tok.start, False, line) for tok in toks)
+            else:
+                line_text = normalise(text)
+                out.extend(self._line_items(info.number, line_text, list(iter_tokens(line_text)), offset))
+            offset += len(text)
+            i = j
+        return out
+
+    @staticmethod
+    def _stays_apart(items: list[_Item], i: int, j: int, changed: list[int]) -> bool:
+        """True when every changed word of line ``items[i:j]`` is bounded by spaces or plain punctuation."""
+        for k in changed:
+            for n in (k - 1, k + 1):
+                if i <= n < j:
+                    tok = items[n][0]
+                    if tok.kind not in ("space", "newline") and (tok.kind != "punct" or tok.text in _JOINERS):
+                        return False
+        return True
+
+    def _pass(self, items: Iterable[_Item], explain: bool) -> Iterator[_Piece]:
+        """One pass of the decoder over a stream of tokens: one piece per token."""
         window: list[tuple[Token, int]] = []
         slots: list[_Slot] = []
         newline_run = False
-        for tok, offset, guarded, line in self._tokens(lines):
+        for tok, offset, guarded, line in items:
             kind = tok.kind
             if kind == "space":
                 window.append((tok, offset))
@@ -365,7 +525,7 @@ class Fixer:
             else:  # punctuation, URLs and e-mails end a window
                 yield from self._flush(window, slots, explain)
                 window, slots = [], []
-                yield tok.text, None, len(tok.text)
+                yield tok.text, None, tok.text
                 continue
             window.append((tok, offset))
             if len(slots) >= MAX_WINDOW:
@@ -373,9 +533,8 @@ class Fixer:
                 window, slots = [], []
         yield from self._flush(window, slots, explain)
 
-    def _flush(self, window: list[tuple[Token, int]], slots: list[_Slot],
-               explain: bool) -> Iterator[tuple[str, Edit | None, int]]:
-        out: list[tuple[str, Edit | None, int]] = [(tok.text, None, len(tok.text)) for tok, _ in window]
+    def _flush(self, window: list[tuple[Token, int]], slots: list[_Slot], explain: bool) -> Iterator[_Piece]:
+        out: list[_Piece] = [(tok.text, None, tok.text) for tok, _ in window]
         if slots:
             # Decode until nothing changes: a repaired word is better context for its neighbours,
             # and stopping at a fixed point makes fix_text(fix_text(x)) == fix_text(x) far more often.
@@ -389,7 +548,7 @@ class Fixer:
                     decided[pos] = (text, conf, alts)
                 if not unsettled:
                     break
-                current = [s._replace(token=replace(s.token, text=decided[i][0])) if i in decided else s
+                current = [s._replace(token=s.token._replace(text=decided[i][0])) if i in decided else s
                            for i, s in enumerate(slots)]
             for pos, (text, conf, alts) in decided.items():
                 slot = slots[pos]
@@ -397,7 +556,7 @@ class Fixer:
                     continue
                 edit = Edit(slot.offset, slot.offset + len(slot.token.text), slot.token.text, text, conf,
                             alts) if explain else None
-                out[slot.at] = (text, edit, len(slot.token.text))
+                out[slot.at] = (text, edit, slot.token.text)
         yield from out
 
     def _decode_round(self, slots: list[_Slot], explain: bool
@@ -405,6 +564,8 @@ class Fixer:
         """One decoding of a window: (position, new text, confidence, alternatives) per change, and
         whether another round could decide differently (a repair held back, or unmarked text got marks)."""
         lattice = self._lattice(slots)
+        if lattice is None:
+            return [], False
         if self.lexicon.phrases:
             self._apply_phrases(slots, lattice)
         ambiguous = any(len(c) > 1 for c in lattice)

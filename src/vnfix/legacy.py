@@ -34,9 +34,11 @@ Hence:
   lower-case code, exactly as ABC keyboards did (lossy by design, no error).
 * ``to_unicode``/``decode`` decode those codes as lower case, then (unless
   ``restore_caps=False``) upper-case them inside upper-case words, so
-  "CéNG HOµ X· HéI" gives "CỘNG HOÀ XÃ HỘI".  A word with no other capital, or
-  with a single leading capital, follows its neighbours on the line (see
-  ``_restore_caps``); an isolated "Ệ" comes back as "ệ".
+  "CéNG HOµ X· HéI" gives "CỘNG HOÀ XÃ HỘI" and "ñY BAN" gives "ỦY BAN" (a
+  capital after the toned letter decides), while "ñy ban" stays "ủy ban".  A
+  word with no other capital, or with a single leading capital, follows its
+  neighbours on the line (see ``_restore_caps``); an isolated "Ệ" comes back
+  as "ệ".
 * Bytes VN3 leaves unassigned are read as in its supersets VN1/VN2 (glibc's
   TCVN5712-1): 16 toned capitals of ă â ê ô and five combining tone marks.
   Bytes 0x80-0x9F are read as Windows-1252 punctuation (VN3 keeps C1 free).
@@ -407,41 +409,76 @@ def _viqr_from_unicode(text: str) -> str:
 
 
 _CHUNK = re.compile(r"[^\s]+")
+_LETTER_RUN = re.compile(r"[^\W\d_]+")
+
+
+def _nearest_decided(kinds: list[str]) -> list[str | None]:
+    """For each chunk, the kind of the nearest non-neutral chunk before it (None if there is none)."""
+    nearest: list[str | None] = []
+    last = None
+    for kind in kinds:
+        nearest.append(last)
+        if kind != "neutral":
+            last = kind
+    return nearest
+
+
+def _is_capital_word(out: list[str], caseless: list[bool], s: int, e: int) -> bool:
+    """Is the word out[s:e] upper-case by its own letters: no explicit lower-case letter, a caseless
+    one, and an explicit capital after the first letter ("ñY" = "ỦY", "HéI")?  A lone leading
+    capital ("X·") is not enough: title case ("Xã") is as likely."""
+    if not any(caseless[s:e]) or any(out[k].islower() and not caseless[k] for k in range(s, e)):
+        return False
+    return any(out[k].isupper() and not caseless[k] for k in range(s + 1, e))
+
+
+def _upper_caseless(out: list[str], caseless: list[bool], s: int, e: int) -> None:
+    for k in range(s, e):
+        if caseless[k]:
+            out[k] = out[k].upper()
 
 
 def _restore_caps(out: list[str], caseless: list[bool]) -> None:
     """Upper-case TCVN3 toned letters (caseless codes) that sit in upper-case words.
 
-    Works on whitespace-separated chunks of one line.  A chunk with an explicit
-    lower-case letter stays as is; one with two or more explicit capitals is
-    upper-case.  Otherwise it follows the nearest decided chunks on the line:
-    with no explicit capital, if a neighbour is upper-case and none is lower-case
-    ("HéI" then "µ"); with one capital (like "X·", "Xã" or "XÃ"), only between two
-    upper-case neighbours, since a lone title-case word ("Sè:" = "Số:") is likelier.
+    A word (letter run) with a capital after a caseless letter ("ñY", "HéI") is
+    upper-case by itself (see ``_is_capital_word``).  Beyond that, it works on
+    whitespace-separated chunks of one line.  A chunk with an explicit
+    lower-case letter stays as is; one with two or more explicit capitals, or
+    with such a word, is upper-case.  Otherwise it follows the nearest decided
+    chunks on the line: with no explicit capital, if a neighbour is upper-case
+    and none is lower-case ("HéI" then "µ"); with one capital (like "X·", "Xã"
+    or "XÃ"), only between two upper-case neighbours, since a lone title-case
+    word ("Sè:" = "Số:") is likelier.
     """
     text = "".join(out)  # TCVN3 decodes one character to one character, so indices agree
     for line_match in re.finditer(r"[^\n]+", text):
         chunks: list[tuple[int, int, str, int, bool]] = []  # start, end, kind, capitals, has caseless
-        for m in _CHUNK.finditer(line_match.group()):
-            s, e = m.start() + line_match.start(), m.end() + line_match.start()
+        for m in _CHUNK.finditer(text, line_match.start(), line_match.end()):
+            s, e = m.span()
             lower = sum(out[k].islower() and not caseless[k] for k in range(s, e))
             upper = sum(out[k].isupper() and not caseless[k] for k in range(s, e))
-            kind = "lower" if lower else "upper" if upper >= 2 else "neutral"
+            capital_words = [
+                w.span() for w in _LETTER_RUN.finditer(text, s, e) if _is_capital_word(out, caseless, *w.span())
+            ]
+            kind = "lower" if lower else "upper" if upper >= 2 or capital_words else "neutral"
             chunks.append((s, e, kind, upper, any(caseless[s:e])))
-        for idx, (s, e, kind, upper, has_caseless) in enumerate(chunks):
+            if lower:  # the rest of the chunk stays as is ("HéI-x·" = "HỘI-xã")
+                for ws, we in capital_words:
+                    _upper_caseless(out, caseless, ws, we)
+        kinds = [c[2] for c in chunks]
+        # Two linear passes, not a scan per chunk: a line can hold many thousands of neutral chunks.
+        lefts, rights = _nearest_decided(kinds), _nearest_decided(kinds[::-1])[::-1]
+        for (s, e, kind, upper, has_caseless), left, right in zip(chunks, lefts, rights, strict=True):
             if not has_caseless or kind == "lower":
                 continue
             if kind == "neutral":
-                left = next((c[2] for c in reversed(chunks[:idx]) if c[2] != "neutral"), None)
-                right = next((c[2] for c in chunks[idx + 1 :] if c[2] != "neutral"), None)
                 sides = [k for k in (left, right) if k]
                 if upper == 0 and not (sides and all(k == "upper" for k in sides)):
                     continue
                 if upper == 1 and not (left == right == "upper"):
                     continue
-            for k in range(s, e):
-                if caseless[k]:
-                    out[k] = out[k].upper()
+            _upper_caseless(out, caseless, s, e)
 
 
 # --- Detection --------------------------------------------------------------------------------
@@ -517,7 +554,6 @@ def _chunk_ok(chunk: str, viqr: bool = False) -> bool:
     return all(_is_syllable(p) for p in re.split(r"[-/]", core))  # "Hà-Nội", "QĐ-UBND"
 
 
-_LETTER_RUN = re.compile(r"[^\W\d_]+")
 _VOWEL_LETTERS = frozenset("aeiouy" + "".join(_ALL_VOWEL_FORMS))
 
 
