@@ -261,3 +261,22 @@ def test_diacritics_mode_only_adds_marks(text):
         assert strip_marks(b) == strip_marks(a)
         if has_marks(a):
             assert b == a  # a word that already carries marks is kept
+
+
+@given(ANY_TEXT)
+@example("Doc lap -\nTu do - Hanh phuc\nca-\nsi-no.\n- Ha Noi\n")
+def test_cutting_where_a_window_ends_changes_nothing(text):
+    """batch.iter_chunks and dask cut wherever fixer._ends_window says the decoder stops: fixing the
+    pieces one by one must give fix_text's output (dashes, which end a window only inside a word,
+    included)."""
+    from vnfix.fixer import _BREAKS, _ends_window
+
+    chunks, current, whole = [], "", True
+    for line in text.splitlines(keepends=True):
+        current += line
+        if _ends_window(line, whole):
+            chunks.append(current)
+            current = ""
+        whole = line[-1:] in _BREAKS
+    chunks.append(current)
+    assert "".join(fix_text(c) for c in chunks) == fix_text(text)

@@ -91,6 +91,7 @@ def _looks_damaged(word: str, clean: bool, lex: Lexicon) -> bool:
     return bucket[0][1] >= SUSPICIOUS_RATIO * (own + 1)
 
 
+_DASHES = frozenset("-–—")  # after a space, punctuation that does not end a window
 _BREAKS = frozenset("\n\r\x0b\x0c\x1c\x1d\x1e\x85\u2028\u2029")  # what str.splitlines() breaks at
 
 
@@ -109,8 +110,13 @@ def _ends_window(line: str, whole: bool = True) -> bool:
     body = line.rstrip()
     if not body:
         return whole and line[-1:] in _BREAKS
-    last = tokenize(body[body.rfind(" ") + 1:])[-1]
-    return last.kind in ("punct", "url", "email")
+    start = len(body)
+    while start and not body[start - 1].isspace():
+        start -= 1
+    piece = tokenize(body[start:])  # the last run of non-blanks
+    if len(piece) == 1 and piece[0].text in _DASHES:
+        return False  # a dash after a blank does not end a window (see Fixer._pass)
+    return piece[-1].kind in ("punct", "url", "email")
 
 
 def _check_str(text: object, name: str) -> None:
@@ -506,28 +512,35 @@ class Fixer:
         window: list[tuple[Token, int]] = []
         slots: list[_Slot] = []
         newline_run = False
+        spaced = True  # the token before was a space or a line break
         for tok, offset, guarded, line in items:
             kind = tok.kind
             if kind == "space":
                 window.append((tok, offset))
+                spaced = True
                 continue
             if kind == "newline":
                 if newline_run:  # a blank line ends a paragraph
                     yield from self._flush(window, slots, explain)
                     window, slots = [], []
-                newline_run = True
+                newline_run = spaced = True
                 window.append((tok, offset))
                 continue
             newline_run = False
             if kind in ("word", "number", "code"):
                 repairable = kind == "word" and not guarded and not line.foreign
                 slots.append(_Slot(len(window), tok, repairable, offset, line))
-            else:  # punctuation, URLs and e-mails end a window
+            elif kind == "punct" and spaced and tok.text in _DASHES:
+                # "Độc lập - Tự do - Hạnh phúc": a dash after a space joins more than it separates
+                # (a hyphen inside a word, as in "ca-si-nô", still ends the window).
+                pass
+            else:  # other punctuation, URLs and e-mails end a window
                 yield from self._flush(window, slots, explain)
                 window, slots = [], []
                 yield tok.text, None, tok.text
                 continue
             window.append((tok, offset))
+            spaced = False
             if len(slots) >= MAX_WINDOW:
                 yield from self._flush(window, slots, explain)
                 window, slots = [], []
