@@ -138,3 +138,21 @@ def test_channel_train_learns_rewrites(tmp_path):
     channel.save(path)
     again = Channel.load(path)
     assert math.isclose(again.logp("ctia", "của"), channel.logp("ctia", "của"), abs_tol=1e-3)
+
+
+@pytest.mark.parametrize(("damaged", "foreign"), [("16i", "lion"), ("céac", "ceac"), ("huyén", "huyen"), ("tri€t", "triet"),
+                                                   ("ho1", "hoi")])
+def test_spellings_like_ocr_damage_are_unlikely_as_written(lexicon, damaged, foreign):
+    """Kept as read, a word spelled like OCR damage (a digit or symbol among letters, marks no
+    syllable has) costs more than an unknown word spelled like a word."""
+    from vnfix.candidates import IMPLAUSIBLE, UNK, keep_as_is, repair
+    from vnfix.fuzzy import default_index
+
+    def as_read(word: str) -> float:
+        cands = repair(word, lexicon, default_index(), 50, True, 0.3)
+        # (a reading hopelessly worse than the best one is dropped from the list)
+        return next((c.logp for c in cands if c.text == keep_as_is(word, lexicon).text), -math.inf)
+
+    assert keep_as_is(damaged, lexicon).lm_id == UNK
+    assert as_read(damaged) <= math.log(0.7) + math.log(1 / 5000) + IMPLAUSIBLE + 1e-9
+    assert as_read(foreign) > as_read(damaged)

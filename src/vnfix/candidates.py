@@ -15,6 +15,8 @@ from __future__ import annotations
 import math
 from typing import NamedTuple
 
+import regex
+
 from .fuzzy import FuzzyIndex
 from .lexicon import Lexicon
 from .lm import SPECIALS
@@ -25,6 +27,9 @@ NUM = SPECIALS.index("<num>")
 # ln P(this exact spelling | some unknown word): the LM predicts the class <unk>, and
 # one specific foreign word or name is one of thousands in it.
 UNK_SPELLING = math.log(1 / 5000)
+# ... and far fewer unknown words are spelled like OCR damage: a digit or an OCR symbol among
+# lower-case letters (16i, ho1, tri€t), or marks on letters no Vietnamese syllable has (soéng).
+IMPLAUSIBLE = math.log(1 / 10)
 HOPELESS = 10.0  # nats below the best reading of a word
 ACRONYM_LOGP = -6.0  # an all-caps word whose best syllable reads worse than this is an acronym
 
@@ -71,6 +76,18 @@ def is_clean(word: str, lex: Lexicon) -> bool:
     return word.isupper() and word in lex.acronyms.values()
 
 
+_DAMAGE_MARK = regex.compile(r"[\d&¢€¥£§]")
+
+
+def _implausible(word: str, low: str) -> bool:
+    """A lower-case word spelled the way OCR damages syllables, not the way words are written."""
+    if not any(c.islower() for c in word):
+        return False
+    if _DAMAGE_MARK.search(word):
+        return True
+    return word == low and has_marks(low.replace("đ", "d")) and not parse(low)  # (a lone "đ" is a unit)
+
+
 def repair(word: str, lex: Lexicon, index: FuzzyIndex, limit: int, marked: bool, damage: float) -> list[Candidate]:
     """Readings of a word that OCR may have damaged in any way.
 
@@ -100,6 +117,8 @@ def repair(word: str, lex: Lexicon, index: FuzzyIndex, limit: int, marked: bool,
         # An unknown all-caps word far from any syllable is an acronym (VND, THCS), not a misreading.
         acronym_like = shouting and all(m.logp < ACRONYM_LOGP for m in matches)
         penalty = UNK_SPELLING if asis.lm_id == UNK and not acronym_like else 0.0
+        if penalty and _implausible(word, low):
+            penalty += IMPLAUSIBLE
         out[asis.text] = asis._replace(logp=lk + penalty)
     if shouting:
         acro = lex.acronyms.get(strip_marks(word))

@@ -20,23 +20,28 @@ Kind = Literal["word", "number", "code", "url", "email", "punct", "space", "newl
 
 # Symbols an English OCR engine prints for Vietnamese marked letters (tré¢, Hi€u, k¥, x&).
 OCR_SYMBOLS = "&¢€¥£§"
+_URL_START = r"(?:https?|ftp)://|www\."  # a URL starts here: nothing before it may join across
 _WORDCHARS = r"[\p{L}\p{M}\p{N}" + OCR_SYMBOLS + r"]"
 _PATTERN = regex.compile(
     r"(?P<newline>\r\n|\r|\n)"
     r"|(?P<space>[^\S\r\n]+)"
     # Fast path: letters before a space or plain punctuation can only be a word (most tokens are).
     r"|(?P<letters>\p{L}+)(?=[\s,;!?()\[\]{}\"'“”‘’…]|\Z)"
-    r"|(?P<url>(?:(?:https?|ftp)://|www\.)[^\s<>\"\x1c-\x1f\x85]*[^\s<>\"\x1c-\x1f\x85.,;:!?)\]}'’”])"
+    r"|(?P<url>(?:" + _URL_START + r")[^\s<>\"\x1c-\x1f\x85]*[^\s<>\"\x1c-\x1f\x85.,;:!?)\]}'’”])"
     r"|(?P<email>[\w.+-]{1,64}@[\w-]+(?:\.[\w-]+)+)"  # bounded local part: linear on long runs
-    r"|(?P<joined>[\p{L}\p{M}\p{N}]+(?:[-/.:][\p{L}\p{M}\p{N}]+)+)"
-    r"|(?P<word>" + _WORDCHARS + r"+)"
+    # (OCR symbols join like the letters they stand for, so that "x&/121/2020/QH14" and its repair
+    # "xã/121/2020/QH14" are read alike; a run does not take the local part of an e-mail)
+    r"|(?P<joined>" + _WORDCHARS + r"+(?:[-/.:](?!" + _URL_START + r")" + _WORDCHARS + r"+)+(?!@|" + _WORDCHARS + r"))"
+    r"|(?P<word>(?:(?!" + _URL_START + r")" + _WORDCHARS + r")+)"  # a word stops where a URL starts
     r"|(?P<punct>(?s:.))"
 )
 _HAS_LETTER = regex.compile(r"\p{L}")
 _DIGIT_RUN = regex.compile(r"\d{3,}")
 _ALNUM_CODE = regex.compile(r"\p{Lu}{2,}\d{2,}|\p{L}*\d+\p{Lu}\d+")
 _PIECES = regex.compile(r"[-/.:]|[^-/.:]+")
-_ACRONYM = regex.compile(r"\p{Lu}{2,}")
+# và/hoặc, Sở/ngành: words and a slash; not CT/TW (an acronym), nor vanban.gov.vn/a (a path).
+_SLASHED_WORDS = regex.compile(r"(?:\p{Lu}?[\p{Ll}\p{M}" + OCR_SYMBOLS + r"]*|\p{Lu})"
+                               r"(?:/(?:\p{Lu}?[\p{Ll}\p{M}" + OCR_SYMBOLS + r"]*|\p{Lu}))+")
 
 SENTENCE_END = frozenset(".!?;:…")
 
@@ -75,11 +80,10 @@ def iter_tokens(text: str) -> Iterator[Token]:
         if kind == "letters":
             yield Token(s, "word", start)
         elif kind == "joined":
-            if regex.search(r"\d", s) or ("/" in s and any(_ACRONYM.fullmatch(p) for p in _PIECES.findall(s))):
+            if regex.search(r"\d", s) or ("/" in s and not _SLASHED_WORDS.fullmatch(s)):
                 yield Token(s, "number" if regex.fullmatch(r"\d+(?:[.,]\d+)*", s) else "code", start)
                 continue
-            # TP.HCM, Hà Nội-Việt Nam, và/hoặc: words joined by punctuation, not a code
-            # (CT/TW, KH/Th.U are: a slash next to an acronym makes a code).
+            # TP.HCM, Hà Nội-Việt Nam, và/hoặc: words joined by punctuation, not a code.
             for piece in _PIECES.finditer(s):
                 p = piece.group()
                 yield Token(p, "punct" if p in "-/.:" else _word_kind(p), start + piece.start())
