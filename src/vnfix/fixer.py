@@ -442,7 +442,7 @@ class Fixer:
         for _ in range(MAX_PASSES - 1):
             if all(text == original for text, _, original in last):
                 break
-            items = self._again(items, last, base)
+            items = self._again(items, last)
             again = list(self._pass(items, explain))
             if all(text == original for text, _, original in again):
                 break
@@ -461,38 +461,40 @@ class Fixer:
             out, last = merged, again
         return out
 
-    def _again(self, items: list[_Item], pieces: list[_Piece], base: int) -> list[_Item]:
+    def _again(self, items: list[_Item], pieces: list[_Piece]) -> list[_Item]:
         """The tokens of the text a pass over ``items`` gave (``pieces``, one per item).
 
         A line the pass left alone keeps its tokens; a changed line keeps them too, with the new
         words' texts, unless a new word touches what it could join with ("/", "-", "@", ...) or
         user patterns are in play: then the line is tokenized afresh, as ``fix_text`` would.
+        Offsets stay those of the input lines (``_settle`` works the edits' spans out itself).
         """
         out: list[_Item] = []
-        offset = base
+        n = len(items)
         i = 0
-        while i < len(items):
+        while i < n:
             info = items[i][3]
             j = i + 1
-            while j < len(items) and items[j][3] is info:
+            while j < n and items[j][3] is info:
                 j += 1
-            text = "".join(p[0] for p in pieces[i:j])
             changed = [k for k in range(i, j) if pieces[k][0] != pieces[k][2]]
             if not changed:
-                out.extend((tok, offset + tok.start, guarded, info) for tok, _, guarded, _ in items[i:j])
-            elif not self._protect and self._stays_apart(items, i, j, changed) and normalise(text) == text:
-                toks: list[Token] = []
+                out.extend(items[i:j])
+                i = j
+                continue
+            offset = items[i][1] - items[i][0].start
+            text = "".join([p[0] for p in pieces[i:j]])
+            if not self._protect and self._stays_apart(items, i, j, changed) and normalise(text) == text:
                 at = 0
+                toks: list[Token] = []
                 for k in range(i, j):
-                    tok = items[k][0]
-                    toks.append(Token(pieces[k][0], tok.kind, at))
+                    toks.append(Token(pieces[k][0], items[k][0].kind, at))
                     at += len(pieces[k][0])
                 line = self._line_info(info.number, [t.text for t in toks if t.kind == "word"])
                 out.extend((tok, offset + tok.start, False, line) for tok in toks)
             else:
-                line_text = normalise(text)
-                out.extend(self._line_items(info.number, line_text, list(iter_tokens(line_text)), offset))
-            offset += len(text)
+                text = normalise(text)
+                out.extend(self._line_items(info.number, text, list(iter_tokens(text)), offset))
             i = j
         return out
 
