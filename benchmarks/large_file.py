@@ -42,7 +42,7 @@ import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from common import RESULTS, ROOT, sha256_file
+from common import ROOT, sha256_file, write_result
 from parallel import LAWS, OCR, VNFIX, blocks_of, code_version
 
 MB = 1_000_000
@@ -293,9 +293,7 @@ Target: peak RSS <= 400 MB. MB = 10^6 bytes.
     if args.no_write:
         print(table)
     else:
-        RESULTS.mkdir(parents=True, exist_ok=True)
-        (RESULTS / "large_file.md").write_text(table, encoding="utf-8")
-        print(table)
+        write_result("large_file.md", table)
     if not same:
         sys.exit(1)
 

@@ -32,7 +32,7 @@ import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from common import RESULTS, ROOT, SHARED, sha256_file
+from common import ROOT, SHARED, sha256_file, write_result
 
 VNFIX = Path(sys.executable).with_name("vnfix")
 OCR = ROOT / "build" / "ocr_pairs" / "ocr.txt"
@@ -249,9 +249,7 @@ everything else on the machine (from /proc/stat); with 2 cores, anything above ~
     if args.no_write:
         print(table)
     else:
-        RESULTS.mkdir(parents=True, exist_ok=True)
-        (RESULTS / "parallel.md").write_text(table, encoding="utf-8")
-        print(table)
+        write_result("parallel.md", table)
 
 
 if __name__ == "__main__":

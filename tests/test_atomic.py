@@ -179,6 +179,13 @@ def _wait_for_temp(proc: subprocess.Popen, directory: Path, name: str, min_size:
     raise AssertionError("no temp file appeared")
 
 
+def _copy_of_big(directory: Path, big: Path) -> tuple[Path, str]:
+    """A fresh BIG.txt in ``directory`` to run on, and its digest to compare with afterwards."""
+    target = directory / "BIG.txt"
+    target.write_bytes(big.read_bytes())
+    return target, digest(target)
+
+
 @pytest.fixture(scope="module")
 def big(tmp_path_factory) -> Path:
     path = tmp_path_factory.mktemp("big") / "source.txt"
@@ -188,9 +195,7 @@ def big(tmp_path_factory) -> Path:
 
 @pytest.mark.skipif(not POSIX, reason="signals")
 def test_sigkill_during_in_place_leaves_the_original_and_the_next_run_cleans_up(tmp_path, big):
-    target = tmp_path / "BIG.txt"
-    target.write_bytes(big.read_bytes())
-    before = digest(target)
+    target, before = _copy_of_big(tmp_path, big)
     proc = _start("fix", "--in-place", str(target))
     tmp = _wait_for_temp(proc, tmp_path, "BIG.txt", min_size=64 * 1024)
     assert digest(target) == before  # mid-run: the target is still the original
@@ -250,9 +255,7 @@ def test_sigkill_during_output_never_leaves_a_partial_target(tmp_path, big, exis
 @pytest.mark.parametrize("sig,code", [(signal.SIGINT, 130), (signal.SIGTERM, 143), (signal.SIGHUP, 129)],
                          ids=["SIGINT", "SIGTERM", "SIGHUP"])
 def test_catchable_signals_remove_the_temp_file(tmp_path, big, sig, code):
-    target = tmp_path / "BIG.txt"
-    target.write_bytes(big.read_bytes())
-    before = digest(target)
+    target, before = _copy_of_big(tmp_path, big)
     proc = _start("fix", "--in-place", "--backup", ".orig", str(target))
     _wait_for_temp(proc, tmp_path, "BIG.txt", min_size=64 * 1024)
     proc.send_signal(sig)
@@ -266,9 +269,7 @@ def test_catchable_signals_remove_the_temp_file(tmp_path, big, sig, code):
 
 @pytest.mark.skipif(not POSIX, reason="signals")
 def test_sigkill_with_worker_processes_leaves_the_original(tmp_path, big):
-    target = tmp_path / "BIG.txt"
-    target.write_bytes(big.read_bytes())
-    before = digest(target)
+    target, before = _copy_of_big(tmp_path, big)
     proc = _start("fix", "--jobs", "2", "--in-place", str(target))
     _wait_for_temp(proc, tmp_path, "BIG.txt", min_size=64 * 1024, timeout=180)
     proc.send_signal(signal.SIGKILL)
@@ -294,9 +295,7 @@ def test_completed_in_place_run_is_the_fixed_text(tmp_path):
 
 @pytest.mark.skipif(not POSIX, reason="signals")
 def test_sigterm_with_worker_processes_stops_promptly_and_cleans_up(tmp_path, big):
-    target = tmp_path / "BIG.txt"
-    target.write_bytes(big.read_bytes())
-    before = digest(target)
+    target, before = _copy_of_big(tmp_path, big)
     proc = _start("fix", "--jobs", "2", "--in-place", str(target))
     _wait_for_temp(proc, tmp_path, "BIG.txt", min_size=64 * 1024, timeout=180)
     t0 = time.monotonic()

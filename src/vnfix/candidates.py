@@ -21,6 +21,7 @@ from .fuzzy import FuzzyIndex
 from .lexicon import Lexicon
 from .lm import SPECIALS
 from .syllable import has_marks, normalize_tone, parse, strip_marks
+from .tokenize import OCR_SYMBOLS
 
 UNK = SPECIALS.index("<unk>")
 NUM = SPECIALS.index("<num>")
@@ -76,7 +77,7 @@ def is_clean(word: str, lex: Lexicon) -> bool:
     return word.isupper() and word in lex.acronyms.values()
 
 
-_DAMAGE_MARK = regex.compile(r"[\d&¢€¥£§]")
+_DAMAGE_MARK = regex.compile(r"[\d" + OCR_SYMBOLS + r"]")
 
 
 def _implausible(word: str, low: str) -> bool:

@@ -179,11 +179,12 @@ def _blocks(lines: Iterable[str]) -> Iterator[tuple[Iterable[str], bool]]:
     the next block is asked for), so memory stays bounded on text that never ends a window.
     """
     it = iter(lines)
-    whole = [True]  # the next item starts a line
+    whole = True  # the next item starts a line
 
     def ends(line: str) -> bool:
-        done = _ends_window(line, whole[0])
-        whole[0] = line[-1:] in _BREAKS
+        nonlocal whole
+        done = _ends_window(line, whole)
+        whole = line[-1:] in _BREAKS
         return done
 
     def rest(head: list[str]) -> Iterator[str]:
@@ -390,8 +391,10 @@ class Fixer:
             offset += len(line)
 
     def _line_items(self, number: int, line: str, tokens: list[Token], offset: int) -> list[_Item]:
-        spans = self._protected_spans(line) if self._protect else ()
         info = self._line_info(number, [t.text for t in tokens if t.kind == "word"])
+        if not self._protect:
+            return [(tok, offset + tok.start, False, info) for tok in tokens]
+        spans = self._protected_spans(line)
         return [(tok, offset + tok.start, any(s < tok.end and tok.start < e for s, e in spans), info)
                 for tok in tokens]
 

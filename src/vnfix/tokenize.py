@@ -40,8 +40,9 @@ _DIGIT_RUN = regex.compile(r"\d{3,}")
 _ALNUM_CODE = regex.compile(r"\p{Lu}{2,}\d{2,}|\p{L}*\d+\p{Lu}\d+")
 _PIECES = regex.compile(r"[-/.:]|[^-/.:]+")
 # và/hoặc, Sở/ngành: words and a slash; not CT/TW (an acronym), nor vanban.gov.vn/a (a path).
-_SLASHED_WORDS = regex.compile(r"(?:\p{Lu}?[\p{Ll}\p{M}" + OCR_SYMBOLS + r"]*|\p{Lu})"
-                               r"(?:/(?:\p{Lu}?[\p{Ll}\p{M}" + OCR_SYMBOLS + r"]*|\p{Lu}))+")
+_SLASHED_PIECE = r"(?:\p{Lu}?[\p{Ll}\p{M}" + OCR_SYMBOLS + r"]*|\p{Lu})"  # a word, or one capital
+_SLASHED_WORDS = regex.compile(_SLASHED_PIECE + r"(?:/" + _SLASHED_PIECE + r")+")
+_DIGIT = regex.compile(r"\d")
 
 SENTENCE_END = frozenset(".!?;:…")
 
@@ -80,7 +81,7 @@ def iter_tokens(text: str) -> Iterator[Token]:
         if kind == "letters":
             yield Token(s, "word", start)
         elif kind == "joined":
-            if regex.search(r"\d", s) or ("/" in s and not _SLASHED_WORDS.fullmatch(s)):
+            if _DIGIT.search(s) or ("/" in s and not _SLASHED_WORDS.fullmatch(s)):
                 yield Token(s, "number" if regex.fullmatch(r"\d+(?:[.,]\d+)*", s) else "code", start)
                 continue
             # TP.HCM, Hà Nội-Việt Nam, và/hoặc: words joined by punctuation, not a code.
