@@ -88,3 +88,12 @@ def test_protected_tokens_unchanged(protected, mode):
     assert f" {protected} " in out
     assert out.startswith("Theo văn bản ")
     assert out.endswith(" của Bộ Tư pháp")
+
+
+@pytest.mark.parametrize("beam", [1, 2, 8])
+def test_a_narrow_beam_still_keeps_every_reading_in_play(beam):
+    """The many near-equal histories of one word (Chương, Chưởng, Chướng...) cannot crowd
+    the next word's readings out of the beam: each reading keeps its best history."""
+    fixer = Fixer(repair="diacritics", beam=beam)
+    assert fixer.fix_text("Ong Chuong lung tung") == "Ông Chương lúng túng"
+    assert fixer.fix_text("Hung sung sot nhan ra") == "Hưng sửng sốt nhận ra"

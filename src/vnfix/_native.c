@@ -170,14 +170,15 @@ static PyObject *lm_viterbi(NativeLM *self, PyObject *args) {
         }
         if (k > maxc) maxc = k;
     }
-    Py_ssize_t cap = (Py_ssize_t)beam * maxc + 1;
+    Py_ssize_t cap = ((Py_ssize_t)beam + maxc) * maxc + 1;  /* states before pruning: prev states x candidates */
     State *steps = PyMem_Malloc(sizeof(State) * cap * n);
     Py_ssize_t *counts = PyMem_Malloc(sizeof(Py_ssize_t) * n);
     int64_t *cid = PyMem_Malloc(sizeof(int64_t) * maxc);
     double *clp = PyMem_Malloc(sizeof(double) * maxc);
     Py_ssize_t *slot_of = PyMem_Malloc(sizeof(Py_ssize_t) * 64 * maxc);
+    char *seen = PyMem_Malloc(maxc);
     PyObject *result = NULL;
-    if (!steps || !counts || !cid || !clp || !slot_of) { PyErr_NoMemory(); goto done; }
+    if (!steps || !counts || !cid || !clp || !slot_of || !seen) { PyErr_NoMemory(); goto done; }
 
     State start = {0, 0, 0.0, -1, -1};
     State *prev = &start;
@@ -238,8 +239,9 @@ static PyObject *lm_viterbi(NativeLM *self, PyObject *args) {
             }
         }
         if (ncur > beam) {
-            /* stable sort by score, descending: mergesort on (score, insertion index) */
-            for (Py_ssize_t m = 0; m < ncur; m++) cur[m].cand |= 0;  /* no-op: keeps layout */
+            /* keep the `beam` best states and, for every candidate, its best state: one reading
+               whose history scores many near-equal ways (chương, chướng, chưởng...) cannot crowd
+               its neighbour's readings out of the beam */
             State *tmp = PyMem_Malloc(sizeof(State) * ncur);
             Py_ssize_t *order = PyMem_Malloc(sizeof(Py_ssize_t) * ncur);
             if (!tmp || !order) { PyMem_Free(tmp); PyMem_Free(order); PyErr_NoMemory(); goto done; }
@@ -249,11 +251,17 @@ static PyObject *lm_viterbi(NativeLM *self, PyObject *args) {
                 while (p > 0 && cur[order[p - 1]].score < cur[m].score) { order[p] = order[p - 1]; p--; }
                 order[p] = m;
             }
-            for (Py_ssize_t m = 0; m < beam; m++) tmp[m] = cur[order[m]];
-            memcpy(cur, tmp, sizeof(State) * beam);
+            for (Py_ssize_t j = 0; j < k; j++) seen[j] = 0;
+            Py_ssize_t kept = 0;
+            for (Py_ssize_t m = 0; m < ncur; m++) {
+                int32_t j = cur[order[m]].cand;
+                if (m < beam || !seen[j]) tmp[kept++] = cur[order[m]];
+                seen[j] = 1;
+            }
+            memcpy(cur, tmp, sizeof(State) * kept);
             PyMem_Free(tmp);
             PyMem_Free(order);
-            ncur = beam;
+            ncur = kept;
         }
         counts[t] = ncur;
         prev = cur;
@@ -280,6 +288,7 @@ done:
     PyMem_Free(cid);
     PyMem_Free(clp);
     PyMem_Free(slot_of);
+    PyMem_Free(seen);
     return result;
 }
 

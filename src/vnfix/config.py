@@ -43,7 +43,8 @@ class Config:
     the least likely reading."""
 
     beam: int = 8
-    """How many decoder states survive each word. Larger is slower and rarely better."""
+    """How many decoder states survive each word, besides the best state of each of its
+    readings (so no reading drops out). Larger is slower and rarely better."""
 
     max_candidates: int = 8
     """How many readings are considered for one word."""

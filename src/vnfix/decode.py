@@ -53,7 +53,14 @@ def viterbi(lattice: Sequence[Sequence[Candidate]], lm: NgramModel, beam: int = 
                 if old is None or s > old[0]:
                     new[nk] = (s, key, ci)
         if len(new) > beam:
-            new = dict(sorted(new.items(), key=lambda kv: -kv[1][0])[:beam])
+            # the beam best states, and every candidate's best (see _native.c)
+            ranked = sorted(new.items(), key=lambda kv: -kv[1][0])
+            seen: set[int] = set()
+            new = {}
+            for rank, (nk, v) in enumerate(ranked):
+                if rank < beam or v[2] not in seen:
+                    new[nk] = v
+                seen.add(v[2])
         steps.append(new)
         states = new
     if not steps:

@@ -433,6 +433,8 @@ class Fixer:
         """(output text, edit or None, input text) for every token of the normalised input, in order."""
         base = 0
         for block, settle in _blocks(lines):
+            # (restoring marks needs no second pass: see _decode_round)
+            settle = settle and self.config.repair != "diacritics"
             pieces = self._settle(block, explain, base) if settle else self._pass(self._tokens(block, base), explain)
             for piece in pieces:
                 base += len(piece[2])
@@ -594,18 +596,22 @@ class Fixer:
                 text = self._render(slot.token.text, lattice[pos][k])
                 if text != slot.token.text:
                     changed.append((pos, slot, k, text))
-        need_conf = explain or self.config.threshold > 0
-        asked = [pos for pos, *_ in changed if need_conf and len(lattice[pos]) > 1]
+        # Marks restored to a word written without any is not a guess the threshold guards:
+        # the unmarked spelling is the least likely reading there is.
+        restoring = {pos for pos, slot, _, text in changed
+                     if slot.token.text.isascii() and strip_marks(text) == slot.token.text}
+        guarded = self.config.threshold > 0
+        asked = [pos for pos, *_ in changed
+                 if len(lattice[pos]) > 1 and (explain or guarded and pos not in restoring)]
         probs = dict(zip(asked, posteriors(lattice, path, asked, self.lexicon.lm))) if asked else {}
         out = []
-        unsettled = bool(changed) and not any(s.line.marked for s in slots)
+        # Unmarked text that got marks reads differently now; restoring alone only fixes winners
+        # in place, and the best path with some of its own choices fixed is the same path.
+        unsettled = bool(changed) and self.config.repair != "diacritics" and not any(s.line.marked for s in slots)
         for pos, slot, k, text in changed:
             p = probs.get(pos, [1.0] * len(lattice[pos]))
             conf = p[k]
-            # Marks restored to a word written without any is not a guess the threshold guards:
-            # the unmarked spelling is the least likely reading there is.
-            restoring = slot.token.text.isascii() and strip_marks(text) == slot.token.text
-            if conf < self.config.threshold and not restoring:
+            if conf < self.config.threshold and pos not in restoring:
                 unsettled = True
                 continue
             alts: dict[str, float] = {}
