@@ -391,7 +391,14 @@ typedef struct {
     double lp_same, lp_other, lp_insert, lp_delete, lp_keep;
     double *keep_lp;    /* ln P(c read as c) for c < KEEP_RANGE */
     struct CoreEntry *cache;  /* direct-mapped memo of core(): the same cores recur across tokens */
+    uint64_t heads[1024];     /* a bit per hash of (first gold, first OCR code point, lengths) of some rule */
 } NativeChannel;
+
+/* Most segment pairs the DP asks about are no rule: one bit test turns them away cheaply. */
+static inline unsigned head_bit(const Py_UCS4 *g, Py_ssize_t lg, const Py_UCS4 *o, Py_ssize_t lo) {
+    uint32_t h = (lg ? g[0] : 0x10FFFF) * 0x9E3779B1u ^ (lo ? o[0] : 0x10FFFF) * 0x85EBCA77u ^ (uint32_t)(lg * 3 + lo);
+    return (h * 0xC2B2AE3Du) >> 16;
+}
 
 static void ch_dealloc(NativeChannel *self) {
     PyMem_Free(self->rules);
@@ -401,7 +408,7 @@ static void ch_dealloc(NativeChannel *self) {
     Py_TYPE(self)->tp_free((PyObject *)self);
 }
 
-static uint64_t pack(const Py_UCS4 *g, Py_ssize_t lg, const Py_UCS4 *o, Py_ssize_t lo, int *ok) {
+static inline uint64_t pack(const Py_UCS4 *g, Py_ssize_t lg, const Py_UCS4 *o, Py_ssize_t lo, int *ok) {
     uint64_t k = 0;
     Py_UCS4 parts[4] = {lg > 0 ? g[0] : 0, lg > 1 ? g[1] : 0, lo > 0 ? o[0] : 0, lo > 1 ? o[1] : 0};
     *ok = 1;
@@ -413,7 +420,7 @@ static uint64_t pack(const Py_UCS4 *g, Py_ssize_t lg, const Py_UCS4 *o, Py_ssize
     return k ^ ((uint64_t)(lg * 3 + lo) << 60);
 }
 
-static int find_rule(NativeChannel *ch, const Py_UCS4 *g, Py_ssize_t lg, const Py_UCS4 *o, Py_ssize_t lo, double *lp);
+static inline int find_rule(NativeChannel *ch, const Py_UCS4 *g, Py_ssize_t lg, const Py_UCS4 *o, Py_ssize_t lo, double *lp);
 
 /* NativeChannel(rules: dict[(str, str), float], base: str (65536 chars), lp_same, lp_other, lp_insert, lp_delete, lp_keep) */
 static int ch_init(NativeChannel *self, PyObject *args, PyObject *kwds) {
@@ -444,6 +451,8 @@ static int ch_init(NativeChannel *self, PyObject *args, PyObject *kwds) {
         if (!ok) continue;
         self->rules[n].key = k;
         self->rules[n].lp = PyFloat_AsDouble(value);
+        unsigned bit = head_bit(gb, lg, ob, lo);
+        self->heads[bit >> 6] |= (uint64_t)1 << (bit & 63);
         if (PyErr_Occurred()) return -1;
         n++;
     }
@@ -471,7 +480,9 @@ static int ch_init(NativeChannel *self, PyObject *args, PyObject *kwds) {
     return 0;
 }
 
-static int find_rule(NativeChannel *ch, const Py_UCS4 *g, Py_ssize_t lg, const Py_UCS4 *o, Py_ssize_t lo, double *lp) {
+static inline int find_rule(NativeChannel *ch, const Py_UCS4 *g, Py_ssize_t lg, const Py_UCS4 *o, Py_ssize_t lo, double *lp) {
+    unsigned bit = head_bit(g, lg, o, lo);
+    if (!(ch->heads[bit >> 6] >> (bit & 63) & 1)) return 0;
     int ok;
     uint64_t k = pack(g, lg, o, lo, &ok);
     if (!ok || !k) return 0;
@@ -486,7 +497,7 @@ static int find_rule(NativeChannel *ch, const Py_UCS4 *g, Py_ssize_t lg, const P
 static Py_UCS4 base_of(NativeChannel *ch, Py_UCS4 c) { return c < 0x10000 ? ch->base[c] : c; }
 
 /* Channel._single */
-static double single(NativeChannel *ch, const Py_UCS4 *g, Py_ssize_t lg, const Py_UCS4 *o, Py_ssize_t lo) {
+static inline double single(NativeChannel *ch, const Py_UCS4 *g, Py_ssize_t lg, const Py_UCS4 *o, Py_ssize_t lo) {
     double lp;
     if (find_rule(ch, g, lg, o, lo, &lp)) return lp;
     if (lg == 0) return ch->lp_insert;
@@ -576,24 +587,55 @@ static double logp(NativeChannel *ch, const Py_UCS4 *o, Py_ssize_t m, const Py_U
     return (a + b) + core(ch, o + p, m - p - s, g + p, n - p - s);
 }
 
-static Py_ssize_t levenshtein(const Py_UCS4 *a, Py_ssize_t n, const Py_UCS4 *b, Py_ssize_t m, Py_ssize_t *row) {
-    for (Py_ssize_t j = 0; j <= m; j++) row[j] = j;
-    for (Py_ssize_t i = 1; i <= n; i++) {
-        Py_ssize_t diag = row[0];
-        row[0] = i;
-        for (Py_ssize_t j = 1; j <= m; j++) {
-            Py_ssize_t up = row[j];
-            Py_ssize_t best = diag + (a[i - 1] != b[j - 1]);
-            if (up + 1 < best) best = up + 1;
-            if (row[j - 1] + 1 < best) best = row[j - 1] + 1;
-            row[j] = best;
-            diag = up;
-        }
+/* Levenshtein distance by Hyyro's bit-parallel algorithm: one pattern (the token or its
+ * skeleton, at most MAXS code points) against many short strings, a word of bits per column. */
+typedef struct { Py_UCS4 c[64]; uint64_t mask[64]; uint64_t last; int len; } Pattern;  /* c: hash table */
+
+#define NO_CHAR 0xFFFFFFFFu
+static int pattern_slot(const Pattern *p, Py_UCS4 c) {
+    int k = (int)((c * 0x9E3779B1u) >> 26);
+    while (p->c[k] != NO_CHAR && p->c[k] != c) k = (k + 1) & 63;
+    return k;
+}
+
+static void pattern_init(Pattern *p, const Py_UCS4 *a, Py_ssize_t n) {
+    memset(p->c, 0xFF, sizeof(p->c));
+    p->len = (int)n;
+    p->last = n ? (uint64_t)1 << (n - 1) : 0;
+    for (Py_ssize_t i = 0; i < n; i++) {
+        int k = pattern_slot(p, a[i]);
+        if (p->c[k] == NO_CHAR) { p->c[k] = a[i]; p->mask[k] = 0; }
+        p->mask[k] |= (uint64_t)1 << i;
     }
-    return row[m];
+}
+
+static Py_ssize_t levenshtein(const Pattern *p, const Py_UCS4 *b, Py_ssize_t m) {
+    if (p->len == 0) return m;
+    uint64_t pv = p->len == 64 ? ~(uint64_t)0 : ((uint64_t)1 << p->len) - 1, mv = 0;
+    Py_ssize_t score = p->len;
+    for (Py_ssize_t j = 0; j < m; j++) {
+        int k = pattern_slot(p, b[j]);
+        uint64_t eq = p->c[k] == NO_CHAR ? 0 : p->mask[k];
+        uint64_t xv = eq | mv;
+        uint64_t xh = (((eq & pv) + pv) ^ pv) | eq;
+        uint64_t ph = mv | ~(xh | pv);
+        uint64_t mh = pv & xh;
+        if (ph & p->last) score++;
+        else if (mh & p->last) score--;
+        ph = (ph << 1) | 1;
+        mh <<= 1;
+        pv = mh | ~(xv | ph);
+        mv = ph & xv;
+    }
+    return score;
 }
 
 typedef struct { double key; Py_ssize_t index; } Ranked;
+
+/* (r.key, r.index) < (key, index) */
+static inline int ranked_less(const Ranked *r, double key, Py_ssize_t index) {
+    return r->key < key || (r->key == key && r->index < index);
+}
 
 static PyMethodDef ch_methods[] = {
     {NULL}
@@ -810,7 +852,7 @@ static int cmp_nearsk(const void *x, const void *y) {
 }
 
 typedef struct {
-    NativeIndex *ix; const Str *q; int maxdist;
+    NativeIndex *ix; Pattern qp; int maxdist;
     NearSk *near; Py_ssize_t nnear, cap; int err;
     Py_UCS4 seen[64][MAXS]; int32_t seen_len[64]; int nseen;
 } FindCtx;
@@ -827,12 +869,11 @@ static void find_variant(void *vctx, const Py_UCS4 *c, int32_t len) {
     }
     Py_ssize_t slot = find_slot(ix, c, len, str_hash(c, len));
     if (ix->table[slot].variant < 0) return;
-    Py_ssize_t row[MAXS + 2];
     for (int32_t e = ix->table[slot].first; e >= 0; e = ix->chain_next[e]) {
         int32_t k = ix->chain_skel[e];
         if (ix->stamp[k] == ix->now) continue;
         ix->stamp[k] = ix->now;
-        Py_ssize_t d = levenshtein(ctx->q->c, ctx->q->len, ix->skel[k].c, ix->skel[k].len, row);
+        Py_ssize_t d = levenshtein(&ctx->qp, ix->skel[k].c, ix->skel[k].len);
         if (d > ctx->maxdist) continue;
         if (ctx->nnear == ctx->cap) {
             ctx->cap = ctx->cap ? ctx->cap * 2 : 128;
@@ -868,7 +909,8 @@ static PyObject *ix_lookup(NativeIndex *self, PyObject *args) {
     if (++self->now == 0) { memset(self->stamp, 0, sizeof(uint32_t) * self->nskel); self->now = 1; }
     FindCtx *ctx = PyMem_Calloc(1, sizeof(FindCtx));
     if (!ctx) return PyErr_NoMemory();
-    ctx->ix = self; ctx->q = &q; ctx->maxdist = maxdist;
+    ctx->ix = self; ctx->maxdist = maxdist;
+    pattern_init(&ctx->qp, q.c, q.len);
     char removed[MAXS] = {0};
     each_delete(&q, 0, maxdist, removed, find_variant, ctx);
     PyObject *out = NULL;
@@ -905,18 +947,34 @@ static PyObject *ix_lookup(NativeIndex *self, PyObject *args) {
     if (pool > 256) pool = 256;
     rank = PyMem_Malloc(sizeof(Ranked) * (pool + 1));
     if (!rank) { PyErr_NoMemory(); goto done; }
-    /* keep the `pool` smallest (key, index) in order: the head of a full sort, without sorting */
-    Py_ssize_t row[MAXS + 2], kept = 0;
+    /* keep the `pool` smallest (key, index): a max-heap on (key, index) whose top is the worst kept.
+     * Indices only grow, so a newcomer beats the top only with a smaller key (ties: earlier index stays). */
+    Py_ssize_t kept = 0;
+    Pattern op;
+    pattern_init(&op, o.c, o.len);
     for (Py_ssize_t i = 0; i < ng && pool > 0; i++) {
         const Str *g = &self->gold_s[ids[i]];
-        double key = offs[i] + (double)levenshtein(g->c, g->len, o.c, o.len, row);
-        if (kept == pool && !(key < rank[kept - 1].key)) continue;  /* ties: the earlier index stays */
-        Py_ssize_t at = kept < pool ? kept : pool - 1;
-        while (at > 0 && key < rank[at - 1].key) { rank[at] = rank[at - 1]; at--; }
+        double key = offs[i] + (double)levenshtein(&op, g->c, g->len);
+        Py_ssize_t at;
+        if (kept < pool) {
+            at = kept++;
+            while (at > 0 && ranked_less(&rank[(at - 1) / 2], key, i)) { rank[at] = rank[(at - 1) / 2]; at = (at - 1) / 2; }
+        } else {
+            if (!(key < rank[0].key)) continue;
+            at = 0;
+            for (;;) {  /* sift the newcomer down from the top (indices are distinct: no ties) */
+                Py_ssize_t c = 2 * at + 1;
+                if (c >= kept) break;
+                if (c + 1 < kept && ranked_less(&rank[c], rank[c + 1].key, rank[c + 1].index)) c++;
+                if (ranked_less(&rank[c], key, i)) break;
+                rank[at] = rank[c];
+                at = c;
+            }
+        }
         rank[at].key = key;
         rank[at].index = i;
-        if (kept < pool) kept++;
     }
+    pool = kept;
     Scored sc[256];
     if (pool > 256) pool = 256;
     for (Py_ssize_t r = 0; r < pool; r++) {
