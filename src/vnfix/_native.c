@@ -140,6 +140,9 @@ static PyObject *lm_score(NativeLM *self, PyObject *args) {
     return PyFloat_FromDouble(lm_lookup(self, &t, &bc, a, b, c));
 }
 
+/* a reading further than this (ln) behind the best state keeps no place of its own in the beam
+   (decode.REACH) */
+#define REACH 10.0
 typedef struct { int32_t a, b; double score; int32_t back; int32_t cand; } State;
 
 static int cmp_state(const void *x, const void *y) {
@@ -255,7 +258,7 @@ static PyObject *lm_viterbi(NativeLM *self, PyObject *args) {
             Py_ssize_t kept = 0;
             for (Py_ssize_t m = 0; m < ncur; m++) {
                 int32_t j = cur[order[m]].cand;
-                if (m < beam || !seen[j]) tmp[kept++] = cur[order[m]];
+                if (m < beam || (!seen[j] && cur[order[m]].score >= cur[order[0]].score - REACH)) tmp[kept++] = cur[order[m]];
                 seen[j] = 1;
             }
             memcpy(cur, tmp, sizeof(State) * kept);

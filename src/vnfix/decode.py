@@ -23,6 +23,7 @@ from .lm import SPECIALS, NgramModel
 
 _S = SPECIALS.index("<s>")
 _E = SPECIALS.index("</s>")
+REACH = 10.0  # ln: a reading this far behind the best state keeps no place of its own in the beam (= _native.c)
 
 
 def viterbi(lattice: Sequence[Sequence[Candidate]], lm: NgramModel, beam: int = 8) -> list[int]:
@@ -53,12 +54,13 @@ def viterbi(lattice: Sequence[Sequence[Candidate]], lm: NgramModel, beam: int = 
                 if old is None or s > old[0]:
                     new[nk] = (s, key, ci)
         if len(new) > beam:
-            # the beam best states, and every candidate's best (see _native.c)
+            # the beam best states, and every candidate's best within reach (see _native.c)
             ranked = sorted(new.items(), key=lambda kv: -kv[1][0])
             seen: set[int] = set()
             new = {}
+            floor = ranked[0][1][0] - REACH
             for rank, (nk, v) in enumerate(ranked):
-                if rank < beam or v[2] not in seen:
+                if rank < beam or v[2] not in seen and v[0] >= floor:
                     new[nk] = v
                 seen.add(v[2])
         steps.append(new)
