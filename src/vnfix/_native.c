@@ -111,22 +111,33 @@ static Ctx bi_ctx_search(NativeLM *lm, int64_t b) {
     return c;
 }
 
-static double lm_lookup(NativeLM *lm, Ctx *t, Ctx *bctx, int64_t a, int64_t b, int64_t c) {
-    const int64_t *tk = (const int64_t *)lm->tri_keys.buf;
-    const int16_t *tlp = (const int16_t *)lm->tri_lp.buf;
+/* ln P(c | b) with the unigram backoff, the bigram part of lm_lookup */
+static double bi_lookup(NativeLM *lm, Ctx *bctx, int64_t b, int64_t c) {
     const int32_t *bk = (const int32_t *)lm->bi_keys.buf;
     const int16_t *blp = (const int16_t *)lm->bi_lp.buf;
     const int16_t *ulp = (const int16_t *)lm->uni_lp.buf;
     const int16_t *ubo = (const int16_t *)lm->uni_bo.buf;
-    int64_t key = (((a << BITS) | b) << BITS) | c;
-    Py_ssize_t i = lower_i64(tk, t->lo, t->hi, key);
-    if (i < t->hi && tk[i] == key) return tlp[i] / SCALE;
     int64_t bkey = (b << BITS) | c;
     Py_ssize_t j = lower_i32(bk, bctx->lo, bctx->hi, bkey);
+    if (j < bctx->hi && bk[j] == bkey) return blp[j] / SCALE;
+    return ubo[b] / SCALE + ulp[c] / SCALE;
+}
+
+/* the trigram part: 1 and *lp when (a, b, c) is stored */
+static int tri_lookup(NativeLM *lm, Ctx *t, int64_t a, int64_t b, int64_t c, double *lp) {
+    if (t->lo >= t->hi) return 0;
+    const int64_t *tk = (const int64_t *)lm->tri_keys.buf;
+    const int16_t *tlp = (const int16_t *)lm->tri_lp.buf;
+    int64_t key = (((a << BITS) | b) << BITS) | c;
+    Py_ssize_t i = lower_i64(tk, t->lo, t->hi, key);
+    if (i < t->hi && tk[i] == key) { *lp = tlp[i] / SCALE; return 1; }
+    return 0;
+}
+
+static double lm_lookup(NativeLM *lm, Ctx *t, Ctx *bctx, int64_t a, int64_t b, int64_t c) {
     double lp;
-    if (j < bctx->hi && bk[j] == bkey) lp = blp[j] / SCALE;
-    else lp = ubo[b] / SCALE + ulp[c] / SCALE;
-    return t->bo + lp;
+    if (tri_lookup(lm, t, a, b, c, &lp)) return lp;
+    return t->bo + bi_lookup(lm, bctx, b, c);
 }
 
 static PyObject *lm_score(NativeLM *self, PyObject *args) {
@@ -180,8 +191,9 @@ static PyObject *lm_viterbi(NativeLM *self, PyObject *args) {
     double *clp = PyMem_Malloc(sizeof(double) * maxc);
     Py_ssize_t *slot_of = PyMem_Malloc(sizeof(Py_ssize_t) * 64 * maxc);
     char *seen = PyMem_Malloc(maxc);
+    double *bigram = PyMem_Malloc(sizeof(double) * 64 * maxc);
     PyObject *result = NULL;
-    if (!steps || !counts || !cid || !clp || !slot_of || !seen) { PyErr_NoMemory(); goto done; }
+    if (!steps || !counts || !cid || !clp || !slot_of || !seen || !bigram) { PyErr_NoMemory(); goto done; }
 
     State start = {0, 0, 0.0, -1, -1};
     State *prev = &start;
@@ -213,11 +225,17 @@ static PyObject *lm_viterbi(NativeLM *self, PyObject *args) {
                 while (bi < nb && bs[bi] != b) bi++;
                 if (bi == nb) {
                     bs[nb++] = b;
-                    for (Py_ssize_t j = 0; j < k; j++) slot_of[bi * maxc + j] = -1;
+                    for (Py_ssize_t j = 0; j < k; j++) {
+                        slot_of[bi * maxc + j] = -1;
+                        bigram[bi * maxc + j] = bi_lookup(self, &bc, b, cid[j]);  /* shared by every a */
+                    }
                 }
             }
             for (Py_ssize_t j = 0; j < k; j++) {
-                double v = total + lm_lookup(self, &tc, &bc, a, b, cid[j]) + clp[j];
+                double lp;
+                if (!tri_lookup(self, &tc, a, b, cid[j], &lp))
+                    lp = tc.bo + (use_table ? bigram[bi * maxc + j] : bi_lookup(self, &bc, b, cid[j]));
+                double v = total + lp + clp[j];
                 Py_ssize_t m;
                 if (use_table) {
                     /* two candidates may share an LM id: then (b, c) is one state */
@@ -292,6 +310,7 @@ done:
     PyMem_Free(clp);
     PyMem_Free(slot_of);
     PyMem_Free(seen);
+    PyMem_Free(bigram);
     return result;
 }
 

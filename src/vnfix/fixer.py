@@ -249,6 +249,7 @@ class Fixer:
         self._cands: dict[tuple[object, ...], list[Candidate]] = {}
         self._index: FuzzyIndex | None = None
         self._looks: dict[str, tuple[bool, bool]] = {}  # word -> (looks damaged, reads as itself)
+        self._texts: dict[tuple[str, str], str] = {}  # (word, reading) -> text to write
 
     @property
     def lexicon(self) -> Lexicon:
@@ -625,9 +626,15 @@ class Fixer:
         return out, unsettled
 
     def _render(self, original: str, chosen: Candidate) -> str:
-        text = render(original, chosen.text, self.config.tone_style)
-        if self.config.retone and text == original:
-            return normalize_tone(original, self.config.tone_style)
+        key = (original, chosen.text)
+        text = self._texts.get(key)
+        if text is None:  # (asked for every word of every window: remembered, words repeat)
+            text = render(original, chosen.text, self.config.tone_style)
+            if self.config.retone and text == original:
+                text = normalize_tone(original, self.config.tone_style)
+            if len(self._texts) > _CACHE_LIMIT:
+                self._texts.clear()
+            self._texts[key] = text
         return text
 
 
