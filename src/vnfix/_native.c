@@ -1,7 +1,7 @@
 /* vnfix._native: the two hot loops of vnfix in C, with pure-Python twins.
  *
  * - NativeLM.viterbi: the beam Viterbi of vnfix.decode over the trigram arrays of
- *   vnfix.lm (binary search per context instead of Python dicts).
+ *   vnfix.lm (a hash table of bigrams, binary search per trigram context).
  * - NativeChannel: vnfix.channel's rewrite rules and DP; NativeIndex: vnfix.fuzzy's
  *   symmetric-delete index, pre-ranking and channel scoring in one call.
  *
@@ -24,13 +24,19 @@
 typedef struct { Py_ssize_t lo, hi; double bo; } Ctx;
 #define CTX_CACHE 65536
 typedef struct { int64_t key; Ctx ctx; } CtxEntry;  /* key -1: empty */
+typedef struct { uint32_t key; int16_t lp, bo; } BiEntry;  /* key BI_EMPTY: empty */
+#define BI_EMPTY 0xFFFFFFFFu
 
 typedef struct {
     PyObject_HEAD
     Py_buffer uni_lp, uni_bo, bi_keys, bi_lp, bi_bo, tri_keys, tri_lp;
     Py_ssize_t nv, nb, nt;
-    CtxEntry *tri_cache, *bi_cache;  /* direct-mapped: contexts recur, binary searches are cache misses */
+    CtxEntry *tri_cache;  /* direct-mapped: contexts recur, binary searches are cache misses */
+    BiEntry *bi_hash;                /* every bigram, open addressing: one probe instead of a search */
+    uint32_t bi_mask;
 } NativeLM;
+
+static inline uint32_t bi_slot(uint32_t key, uint32_t mask) { return (key * 0x9E3779B1u) >> 8 & mask; }
 
 static void lm_dealloc(NativeLM *self) {
     Py_buffer *bufs[] = {&self->uni_lp, &self->uni_bo, &self->bi_keys, &self->bi_lp,
@@ -38,7 +44,7 @@ static void lm_dealloc(NativeLM *self) {
     for (int i = 0; i < 7; i++)
         if (bufs[i]->obj) PyBuffer_Release(bufs[i]);
     PyMem_Free(self->tri_cache);
-    PyMem_Free(self->bi_cache);
+    PyMem_Free(self->bi_hash);
     Py_TYPE(self)->tp_free((PyObject *)self);
 }
 
@@ -50,21 +56,36 @@ static int lm_init(NativeLM *self, PyObject *args, PyObject *kwds) {
     self->nb = self->bi_keys.len / 4;
     self->nt = self->tri_keys.len / 8;
     self->tri_cache = PyMem_Malloc(sizeof(CtxEntry) * CTX_CACHE);
-    self->bi_cache = PyMem_Malloc(sizeof(CtxEntry) * CTX_CACHE);
-    if (!self->tri_cache || !self->bi_cache) { PyErr_NoMemory(); return -1; }
-    for (Py_ssize_t i = 0; i < CTX_CACHE; i++) self->tri_cache[i].key = self->bi_cache[i].key = -1;
+    if (!self->tri_cache) { PyErr_NoMemory(); return -1; }
+    for (Py_ssize_t i = 0; i < CTX_CACHE; i++) self->tri_cache[i].key = -1;
+    uint32_t size = 1024;
+    while (size < 2 * (uint64_t)self->nb && size < 0x80000000u) size <<= 1;
+    self->bi_hash = PyMem_Malloc(sizeof(BiEntry) * size);
+    if (!self->bi_hash) { PyErr_NoMemory(); return -1; }
+    self->bi_mask = size - 1;
+    for (uint32_t i = 0; i < size; i++) self->bi_hash[i].key = BI_EMPTY;
+    const int32_t *bk = (const int32_t *)self->bi_keys.buf;
+    const int16_t *blp = (const int16_t *)self->bi_lp.buf, *bbo = (const int16_t *)self->bi_bo.buf;
+    for (Py_ssize_t i = 0; i < self->nb; i++) {
+        uint32_t h = bi_slot((uint32_t)bk[i], self->bi_mask);
+        while (self->bi_hash[h].key != BI_EMPTY) h = (h + 1) & self->bi_mask;
+        self->bi_hash[h].key = (uint32_t)bk[i];
+        self->bi_hash[h].lp = blp[i];
+        self->bi_hash[h].bo = bbo[i];
+    }
     return 0;
 }
 
-/* first index in [lo, hi) with keys[i] >= key */
-static Py_ssize_t lower_i32(const int32_t *keys, Py_ssize_t lo, Py_ssize_t hi, int64_t key) {
-    while (lo < hi) {
-        Py_ssize_t mid = (lo + hi) / 2;
-        if ((int64_t)keys[mid] < key) lo = mid + 1; else hi = mid;
+static inline const BiEntry *bi_find(NativeLM *lm, int64_t key) {
+    uint32_t h = bi_slot((uint32_t)key, lm->bi_mask);
+    while (lm->bi_hash[h].key != BI_EMPTY) {
+        if (lm->bi_hash[h].key == (uint32_t)key) return &lm->bi_hash[h];
+        h = (h + 1) & lm->bi_mask;
     }
-    return lo;
+    return NULL;
 }
 
+/* first index in [lo, hi) with keys[i] >= key */
 static Py_ssize_t lower_i64(const int64_t *keys, Py_ssize_t lo, Py_ssize_t hi, int64_t key) {
     while (lo < hi) {
         Py_ssize_t mid = (lo + hi) / 2;
@@ -76,14 +97,12 @@ static Py_ssize_t lower_i64(const int64_t *keys, Py_ssize_t lo, Py_ssize_t hi, i
 /* trigram range of context (a, b) and its backoff weight */
 static Ctx tri_ctx_search(NativeLM *lm, int64_t a, int64_t b) {
     const int64_t *tk = (const int64_t *)lm->tri_keys.buf;
-    const int32_t *bk = (const int32_t *)lm->bi_keys.buf;
-    const int16_t *bbo = (const int16_t *)lm->bi_bo.buf;
     Ctx c;
     int64_t ctx = (a << BITS) | b;
     c.lo = lower_i64(tk, 0, lm->nt, ctx << BITS);
     c.hi = lower_i64(tk, c.lo, lm->nt, (ctx + 1) << BITS);
-    Py_ssize_t i = lower_i32(bk, 0, lm->nb, ctx);
-    c.bo = (i < lm->nb && bk[i] == ctx) ? bbo[i] / SCALE : 0.0;
+    const BiEntry *e = bi_find(lm, ctx);
+    c.bo = e ? e->bo / SCALE : 0.0;
     return c;
 }
 
@@ -94,32 +113,12 @@ static Ctx tri_ctx(NativeLM *lm, int64_t a, int64_t b) {
     return e->ctx;
 }
 
-static Ctx bi_ctx_search(NativeLM *lm, int64_t b);
-
-static Ctx bi_ctx(NativeLM *lm, int64_t b) {
-    CtxEntry *e = &lm->bi_cache[(uint64_t)(b * 0x9E3779B97F4A7C15ULL) >> 48];
-    if (e->key != b) { e->ctx = bi_ctx_search(lm, b); e->key = b; }
-    return e->ctx;
-}
-
-static Ctx bi_ctx_search(NativeLM *lm, int64_t b) {
-    const int32_t *bk = (const int32_t *)lm->bi_keys.buf;
-    Ctx c;
-    c.lo = lower_i32(bk, 0, lm->nb, b << BITS);
-    c.hi = lower_i32(bk, c.lo, lm->nb, (b + 1) << BITS);
-    c.bo = 0.0;
-    return c;
-}
-
 /* ln P(c | b) with the unigram backoff, the bigram part of lm_lookup */
-static double bi_lookup(NativeLM *lm, Ctx *bctx, int64_t b, int64_t c) {
-    const int32_t *bk = (const int32_t *)lm->bi_keys.buf;
-    const int16_t *blp = (const int16_t *)lm->bi_lp.buf;
+static double bi_lookup(NativeLM *lm, int64_t b, int64_t c) {
     const int16_t *ulp = (const int16_t *)lm->uni_lp.buf;
     const int16_t *ubo = (const int16_t *)lm->uni_bo.buf;
-    int64_t bkey = (b << BITS) | c;
-    Py_ssize_t j = lower_i32(bk, bctx->lo, bctx->hi, bkey);
-    if (j < bctx->hi && bk[j] == bkey) return blp[j] / SCALE;
+    const BiEntry *e = bi_find(lm, (b << BITS) | c);
+    if (e) return e->lp / SCALE;
     return ubo[b] / SCALE + ulp[c] / SCALE;
 }
 
@@ -134,10 +133,10 @@ static int tri_lookup(NativeLM *lm, Ctx *t, int64_t a, int64_t b, int64_t c, dou
     return 0;
 }
 
-static double lm_lookup(NativeLM *lm, Ctx *t, Ctx *bctx, int64_t a, int64_t b, int64_t c) {
+static double lm_lookup(NativeLM *lm, Ctx *t, int64_t a, int64_t b, int64_t c) {
     double lp;
     if (tri_lookup(lm, t, a, b, c, &lp)) return lp;
-    return t->bo + bi_lookup(lm, bctx, b, c);
+    return t->bo + bi_lookup(lm, b, c);
 }
 
 static PyObject *lm_score(NativeLM *self, PyObject *args) {
@@ -147,8 +146,8 @@ static PyObject *lm_score(NativeLM *self, PyObject *args) {
         PyErr_SetString(PyExc_IndexError, "id out of range");
         return NULL;
     }
-    Ctx t = tri_ctx(self, a, b), bc = bi_ctx(self, b);
-    return PyFloat_FromDouble(lm_lookup(self, &t, &bc, a, b, c));
+    Ctx t = tri_ctx(self, a, b);
+    return PyFloat_FromDouble(lm_lookup(self, &t, a, b, c));
 }
 
 /* a reading further than this (ln) behind the best state keeps no place of its own in the beam
@@ -219,7 +218,7 @@ static PyObject *lm_viterbi(NativeLM *self, PyObject *args) {
         for (Py_ssize_t s = 0; s < nprev; s++) {
             int64_t a = prev[s].a, b = prev[s].b;
             double total = prev[s].score;
-            Ctx tc = tri_ctx(self, a, b), bc = bi_ctx(self, b);
+            Ctx tc = tri_ctx(self, a, b);
             Py_ssize_t bi = 0;
             if (use_table) {
                 while (bi < nb && bs[bi] != b) bi++;
@@ -227,14 +226,14 @@ static PyObject *lm_viterbi(NativeLM *self, PyObject *args) {
                     bs[nb++] = b;
                     for (Py_ssize_t j = 0; j < k; j++) {
                         slot_of[bi * maxc + j] = -1;
-                        bigram[bi * maxc + j] = bi_lookup(self, &bc, b, cid[j]);  /* shared by every a */
+                        bigram[bi * maxc + j] = bi_lookup(self, b, cid[j]);  /* shared by every a */
                     }
                 }
             }
             for (Py_ssize_t j = 0; j < k; j++) {
                 double lp;
                 if (!tri_lookup(self, &tc, a, b, cid[j], &lp))
-                    lp = tc.bo + (use_table ? bigram[bi * maxc + j] : bi_lookup(self, &bc, b, cid[j]));
+                    lp = tc.bo + (use_table ? bigram[bi * maxc + j] : bi_lookup(self, b, cid[j]));
                 double v = total + lp + clp[j];
                 Py_ssize_t m;
                 if (use_table) {
@@ -292,8 +291,8 @@ static PyObject *lm_viterbi(NativeLM *self, PyObject *args) {
     Py_ssize_t best = 0;
     double best_score = 0.0;
     for (Py_ssize_t s = 0; s < nprev; s++) {
-        Ctx tc = tri_ctx(self, prev[s].a, prev[s].b), bc = bi_ctx(self, prev[s].b);
-        double v = prev[s].score + lm_lookup(self, &tc, &bc, prev[s].a, prev[s].b, 1);
+        Ctx tc = tri_ctx(self, prev[s].a, prev[s].b);
+        double v = prev[s].score + lm_lookup(self, &tc, prev[s].a, prev[s].b, 1);
         if (s == 0 || v > best_score) { best = s; best_score = v; }
     }
     result = PyList_New(n);
@@ -315,8 +314,8 @@ done:
 }
 
 static double lm_score3(NativeLM *lm, int64_t a, int64_t b, int64_t c) {
-    Ctx t = tri_ctx(lm, a, b), bc = bi_ctx(lm, b);
-    return lm_lookup(lm, &t, &bc, a, b, c);
+    Ctx t = tri_ctx(lm, a, b);
+    return lm_lookup(lm, &t, a, b, c);
 }
 
 /* posteriors(ids, lps, path, positions) -> list[list[float]]: vnfix.decode.posteriors for each position */
