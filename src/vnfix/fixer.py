@@ -411,10 +411,9 @@ class Fixer:
 
     def _alien(self, word: str) -> bool:
         """A word no syllable spells, even allowing for OCR damage (question, largest, City)."""
-        low = word.lower()
-        if low in self.lexicon.by_stripped or word.isupper():
+        if word.isupper():
             return False
-        best = self.index.lookup(low, 1)
+        best = self.index.lookup(word.lower(), 1)
         return not best or best[0].logp < ALIEN_LOGP
 
     def _line_info(self, number: int, words: list[str]) -> _Line:
@@ -426,7 +425,8 @@ class Fixer:
         foreign = False
         if not marked and len(words) >= 3:
             # Stripped Vietnamese is spelled by syllables; English and code mostly are not.
-            alien = sum(self._alien(w) for w in words)
+            stripped = self.lexicon.by_stripped  # (most words are spelled by some syllable: asked first)
+            alien = sum(self._alien(w) for w in words if w.lower() not in stripped)
             foreign = alien >= 2 and alien >= FOREIGN_SHARE * len(words)
         return _Line(number, marked, len(words), damaged, foreign)
 
@@ -610,17 +610,19 @@ class Fixer:
         # in place, and the best path with some of its own choices fixed is the same path.
         unsettled = bool(changed) and self.config.repair != "diacritics" and not any(s.line.marked for s in slots)
         for pos, slot, k, text in changed:
-            p = probs.get(pos, [1.0] * len(lattice[pos]))
-            conf = p[k]
+            p = probs.get(pos)
+            conf = 1.0 if p is None else p[k]
             if conf < self.config.threshold and pos not in restoring:
                 unsettled = True
                 continue
+            if not explain:
+                out.append((pos, text, conf, ()))
+                continue
             alts: dict[str, float] = {}
-            if explain:
-                for i, (c, q) in enumerate(zip(lattice[pos], p)):
-                    alt = self._render(slot.token.text, c)
-                    if i != k and alt != text:
-                        alts[alt] = alts.get(alt, 0.0) + q
+            for i, (c, q) in enumerate(zip(lattice[pos], p or [1.0] * len(lattice[pos]))):
+                alt = self._render(slot.token.text, c)
+                if i != k and alt != text:
+                    alts[alt] = alts.get(alt, 0.0) + q
             best = sorted(alts.items(), key=lambda a: (-a[1], a[0]))[:4]
             out.append((pos, text, round(conf, 4), tuple((a, round(q, 4)) for a, q in best)))
         return out, unsettled
