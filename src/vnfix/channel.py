@@ -16,14 +16,13 @@ True
 from __future__ import annotations
 
 import math
-import unicodedata
 from collections import Counter
 from collections.abc import Iterable
 from pathlib import Path
 
 from rapidfuzz.distance import Levenshtein
 
-from .syllable import remove_tone, strip_marks
+from .syllable import strip_marks
 
 MAX_SEG = 2
 # Characters an English OCR engine prints for letters it cannot read; used only to
@@ -36,10 +35,6 @@ LP_OTHER = math.log(0.0005)
 LP_INSERT = math.log(0.0005)
 LP_DELETE = math.log(0.001)
 LP_KEEP = math.log(0.97)  # a letter read as itself
-# A vowel's rewrites seen under one tone, lent to the same vowel under the others (ừ, ử, ữ, ự
-# are rarer than ứ; an OCR engine reads the letter under any of them much the same way).
-LP_TONE_POOL = math.log(0.5)
-_TONE_MARKS = ("\u0300", "\u0301", "\u0309", "\u0303", "\u0323")
 
 
 def _base_table() -> str:
@@ -92,35 +87,6 @@ def _split_block(g: str, o: str) -> list[tuple[str, str]]:
     return [(g, o)]  # too long to be one rule; train() skips it
 
 
-def _pooled_tones(rule_counts: Counter[tuple[str, str]], seg_counts: Counter[str],
-                  min_count: int) -> dict[tuple[str, str], float]:
-    """Rules for a toned vowel from what its whole family (the vowel under all five tones) was read as.
-
-    >>> counts = Counter({("ứ", "ir"): 30, ("ừ", ""): 2})
-    >>> round(_pooled_tones(counts, Counter({"ứ": 40, "ừ": 9}), 2)[("ừ", "ir")], 2)
-    -1.28
-    """
-    family_of = {}
-    for g in seg_counts:
-        if len(g) == 1 and g.isalpha():
-            base = remove_tone(g)
-            if base != g:
-                family_of[g] = base
-    pooled: dict[str, Counter[str]] = {}
-    for (g, o), n in rule_counts.items():
-        if g in family_of:
-            pooled.setdefault(family_of[g], Counter())[o] += n
-    out = {}
-    for base, outputs in pooled.items():
-        members = [unicodedata.normalize("NFC", base + m) for m in _TONE_MARKS]
-        total = sum(seg_counts[m] + 1 for m in members)
-        for o, n in outputs.items():
-            if n >= min_count:
-                for m in members:
-                    out[(m, o)] = math.log(n / total) + LP_TONE_POOL
-    return out
-
-
 class Channel:
     """ln P(OCR text | gold syllable) from learned rewrite rules."""
 
@@ -155,8 +121,6 @@ class Channel:
                 continue  # one-off multi-letter rewrites are mostly alignment noise
             denom = seg_counts[g] if g else chars
             rules[(g, o)] = math.log(n / (denom + 1))
-        for (g, o), lp in _pooled_tones(rule_counts, seg_counts, min_count).items():
-            rules.setdefault((g, o), lp)
         return cls(rules)
 
     @classmethod
