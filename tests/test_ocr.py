@@ -15,7 +15,7 @@ from conftest import load_cases
 
 from vnfix import fix_and_explain, fix_text
 from vnfix.channel import Channel, align, skeleton, word_pairs
-from vnfix.fuzzy import distance, lookup, similarity
+from vnfix.fuzzy import distance, index_key, lookup, similarity
 
 CASES = load_cases("ocr.json")
 
@@ -49,7 +49,8 @@ def test_explain_lists_the_ocr_repairs():
      ("chifc", "chức"), ("t6", "tổ"), ("Quéc", "quốc"), ("héi", "hội"), ("thity", "thủy"), ("cdp", "cấp"),
      ("c4p", "cấp"), ("ndm", "năm"), ("nhifng", "những"), ("tiép", "tiếp"), ("x4y", "xây"), ("trudng", "trường"),
      ("hodc", "hoặc"), ("vdi", "với"), ("gidy", "giấy"), ("truéc", "trước"), ("stfc", "sức"), ("HUGNG", "hướng"),
-     ("tir", "từ"), ("dén", "đến"), ("viéc", "việc"), ("Hi€u", "hiệu"), ("phiic", "phúc")],
+     ("tir", "từ"), ("dén", "đến"), ("viéc", "việc"), ("Hi€u", "hiệu"), ("phiic", "phúc"),
+     ("dir", "dữ"), ("nwée", "nước"), ("thwdng", "thường"), ("cudng", "cường")],
 )
 def test_lookup_top_candidate(token, syllable):
     assert lookup(token)[0].syllable == syllable
@@ -123,6 +124,25 @@ def test_skeleton_reads_ocr_symbols_as_letters():
     assert skeleton("s6") == "so"
     assert skeleton("x&") == "xa"
     assert skeleton("Hi€u") == "hieu"
+
+
+@pytest.mark.parametrize(
+    ("ocr", "gold"),
+    [("dir", "dữ"), ("Ttr", "từ"), ("chiv", "chừ"), ("nwéc", "nước"), ("dwdng", "đường"), ("ctia", "của"),
+     ("cudng", "cường"), ("thity", "thủy")],
+)
+def test_index_key_files_ocr_spellings_with_their_syllable(ocr, gold):
+    """Letters no Vietnamese word is spelled with (ir, iv, w; d or t inside a word) are OCR's
+    rendering of a lost letter: folded back, the syllable is at distance 0 or 1, not 2."""
+    from rapidfuzz.distance import Levenshtein
+
+    assert Levenshtein.distance(index_key(ocr), index_key(gold)) <= 1
+
+
+@pytest.mark.parametrize("word", ["thường", "trực", "đất", "nước", "thiết", "tiết", "dữ", "ngoặt", "tuyệt"])
+def test_index_key_of_a_syllable_is_its_skeleton(word):
+    """Vietnamese spelling never has what the key folds, so a syllable is filed as spelled."""
+    assert index_key(word) == skeleton(word)
 
 
 def test_word_pairs():

@@ -1,9 +1,9 @@
 """The fuzzy-matching core: from a damaged token to the syllables it may be, fast.
 
-Lookup has two stages. A symmetric-delete index over syllable *skeletons*
-(lower case, no marks, OCR symbols read as letters: ``ctia`` → ``ctia``,
-``s6`` → ``so``) finds every skeleton within edit distance 2 (1 for short
-tokens) with a few dict probes. The syllables behind those skeletons are then
+Lookup has two stages. A symmetric-delete index over syllable *keys*
+(lower case, no marks, OCR symbols read as letters, and what OCR prints for a
+lost letter folded back: ``s6`` → ``so``, ``dir`` → ``du`` like ``dữ``) finds
+every key within edit distance 2 (1 for short tokens) with a few dict probes. The syllables behind those skeletons are then
 ranked by the learned channel (``vnfix.channel``), whose rewrite rules know that
 ``ủ`` is often read ``ti`` and ``ô`` read ``6``. Results are memoised per token.
 
@@ -21,6 +21,7 @@ from functools import lru_cache
 from itertools import combinations
 from typing import NamedTuple
 
+import regex
 from rapidfuzz.distance import Levenshtein
 
 from .channel import Channel, skeleton
@@ -28,7 +29,26 @@ from .lexicon import Lexicon, default_lexicon, lexicon_dir
 
 
 MAX_TOKEN = 20  # longer tokens are no damaged syllable
+# What an English OCR engine prints that no Vietnamese spelling has, folded back in the index
+# key so the syllable sits at distance 0 or 1 instead of 2 (where only the commonest few are
+# tried): letter pairs for a u or ư under a mark (dữ → dir, ừ → iv, ũ → ii, nước → nwée), and
+# d or t inside a word, where Vietnamese has neither (ơ → d as in dwdng, ư → t as in ctia).
+_FOLD_U = regex.compile(r"i[rfvi]|u[rfv]|t[fv]|w")
+_INSIDE = str.maketrans("dt", "ou")
+_LAST = str.maketrans("d", "o")  # (a final t is a coda)
 PER_SKELETON = (1000, 6, 3)  # syllables a skeleton at distance 0, 1, 2 from the query contributes
+
+
+def index_key(word: str) -> str:
+    """What the index files a word under: its skeleton, with what OCR prints for lost letters folded.
+
+    >>> index_key("Dir"), index_key("dữ"), index_key("s6"), index_key("dwdng"), index_key("đường")
+    ('du', 'du', 'so', 'duong', 'duong')
+    """
+    key = _FOLD_U.sub("u", skeleton(word))
+    if len(key) < 2:
+        return key
+    return key[0] + key[1:-1].translate(_INSIDE) + key[-1].translate(_LAST)
 
 
 class Match(NamedTuple):
@@ -62,7 +82,7 @@ class FuzzyIndex:
         self.pool = pool
         counts: dict[str, list[tuple[str, int]]] = {}
         for syl, count in syllables:
-            counts.setdefault(skeleton(syl), []).append((syl, count))
+            counts.setdefault(index_key(syl), []).append((syl, count))
         # skeleton -> [(syllable, ln(count + 1))], commonest first
         self.by_skeleton: dict[str, list[tuple[str, float]]] = {
             sk: [(syl, math.log(n + 1)) for syl, n in sorted(b, key=lambda sc: (-sc[1], sc[0]))]
@@ -94,7 +114,7 @@ class FuzzyIndex:
 
     def skeletons_near(self, token: str) -> list[tuple[str, int]]:
         """(skeleton, edit distance) for every indexed skeleton close to ``token``'s."""
-        q = skeleton(token)
+        q = index_key(token)
         limit = 1 if len(q) <= 2 else self.max_distance
         found: dict[str, int] = {}
         lev = Levenshtein.distance
@@ -106,7 +126,7 @@ class FuzzyIndex:
 
     def _neighbours(self, token: str) -> tuple[list[str], list[float], list[float]]:
         """Syllables near ``token``'s skeleton, with their pre-rank offsets and ln(count + 1) (memoised)."""
-        q = skeleton(token)
+        q = index_key(token)
         got = self._near.get(q)
         if got is None:
             golds: list[str] = []
@@ -132,7 +152,7 @@ class FuzzyIndex:
         if len(token) > MAX_TOKEN:
             return []
         log_total = self.log_total
-        q = skeleton(token)
+        q = index_key(token)
         if len(q) > MAX_TOKEN:
             return []
         if self.native is not None:  # the same steps in C
