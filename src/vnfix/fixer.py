@@ -421,7 +421,10 @@ class Fixer:
         damaged = 0
         if self.config.repair == "ocr":  # (restoring diacritics never asks how damaged a line is)
             # (capitalised words are left out: a line's first word is capitalised whatever it is)
-            damaged = sum(self._facts(w)[0] and (w.islower() or not w.isalpha()) for w in words)
+            known, facts = self._looks, self._facts
+            for w in words:
+                if (known.get(w) or facts(w))[0] and (w.islower() or not w.isalpha()):
+                    damaged += 1
         foreign = False
         if not marked and len(words) >= 3:
             # Stripped Vietnamese is spelled by syllables; English and code mostly are not.
