@@ -45,8 +45,8 @@ DAMAGE_STEPS = (0.01, 0.02, 0.05, 0.1, 0.15, 0.2, 0.3, 0.4, 0.5, 0.6, 0.7, 0.8, 
 CLEAN_WINDOW = 0.05
 FOREIGN_SHARE = 0.3
 SUSPICIOUS_RATIO = 10  # how much commoner the marked sibling must be
-LINE_PRIOR = 3.0
-ALIEN_LOGP = -6.0  # channel ln-probability below which a word is not a misread syllable  # weight, in words, of the line's damage rate in a window's estimate
+LINE_PRIOR = 3.0  # weight, in words, of the line's damage rate in a window's estimate
+ALIEN_LOGP = -6.0  # channel ln-probability below which a word is not a misread syllable
 CASE_WEIGHT = 1.0
 
 
@@ -608,7 +608,7 @@ class Fixer:
         asked = [pos for pos, *_ in changed
                  if len(lattice[pos]) > 1 and (explain or guarded and pos not in restoring)]
         probs = dict(zip(asked, posteriors(lattice, path, asked, self.lexicon.lm))) if asked else {}
-        out = []
+        out: list[tuple[int, str, float, tuple[tuple[str, float], ...]]] = []
         # Unmarked text that got marks reads differently now; restoring alone only fixes winners
         # in place, and the best path with some of its own choices fixed is the same path.
         unsettled = bool(changed) and self.config.repair != "diacritics" and not any(s.line.marked for s in slots)
