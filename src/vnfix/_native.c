@@ -155,34 +155,46 @@ static PyObject *lm_score(NativeLM *self, PyObject *args) {
 #define REACH 10.0
 typedef struct { int32_t a, b; double score; int32_t back; int32_t cand; } State;
 
-static int cmp_state(const void *x, const void *y) {
-    const State *s = (const State *)x, *t = (const State *)y;
-    if (s->score > t->score) return -1;
-    if (s->score < t->score) return 1;
-    return 0;
+/* A lattice is a list (one per position) of non-empty lists or tuples of candidates, each a tuple
+ * (lm id, text, ln-probability) such as vnfix.candidates.Candidate: read in place. */
+static Py_ssize_t check_lattice(PyObject *lattice, Py_ssize_t *maxc) {
+    Py_ssize_t n = PyList_GET_SIZE(lattice);
+    *maxc = 1;
+    for (Py_ssize_t t = 0; t < n; t++) {
+        PyObject *row = PyList_GET_ITEM(lattice, t);
+        if (!(PyList_Check(row) || PyTuple_Check(row)) || PySequence_Fast_GET_SIZE(row) < 1) {
+            PyErr_SetString(PyExc_ValueError, "every position needs a non-empty list of candidates");
+            return -1;
+        }
+        for (Py_ssize_t j = 0; j < PySequence_Fast_GET_SIZE(row); j++) {
+            PyObject *c = PySequence_Fast_GET_ITEM(row, j);
+            if (!PyTuple_Check(c) || PyTuple_GET_SIZE(c) < 3) {
+                PyErr_SetString(PyExc_TypeError, "a candidate is a tuple (lm id, text, ln-probability)");
+                return -1;
+            }
+        }
+        if (PySequence_Fast_GET_SIZE(row) > *maxc) *maxc = PySequence_Fast_GET_SIZE(row);
+    }
+    return n;
 }
 
-/* viterbi(ids: list[list[int]], lps: list[list[float]], beam: int) -> list[int] */
+#define ROW(lattice, t) PyList_GET_ITEM(lattice, t)
+#define CAND(lattice, t, j) PySequence_Fast_GET_ITEM(ROW(lattice, t), j)
+
+/* viterbi(lattice: list[list[Candidate]], beam: int) -> list[int] */
 static PyObject *lm_viterbi(NativeLM *self, PyObject *args) {
-    PyObject *ids, *lps;
+    PyObject *lattice;
     int beam;
-    if (!PyArg_ParseTuple(args, "O!O!i", &PyList_Type, &ids, &PyList_Type, &lps, &beam)) return NULL;
-    Py_ssize_t n = PyList_GET_SIZE(ids);
-    if (n != PyList_GET_SIZE(lps) || beam < 1) {
-        PyErr_SetString(PyExc_ValueError, "ids and lps differ in length, or beam < 1");
+    if (!PyArg_ParseTuple(args, "O!i", &PyList_Type, &lattice, &beam)) return NULL;
+    if (beam < 1) {
+        PyErr_SetString(PyExc_ValueError, "beam < 1");
         return NULL;
     }
+    Py_ssize_t maxc;
+    Py_ssize_t n = check_lattice(lattice, &maxc);
+    if (n < 0) return NULL;
     if (n == 0) return PyList_New(0);
     /* steps[t] holds up to cap states; states keep insertion order, like a Python dict */
-    Py_ssize_t maxc = 1;
-    for (Py_ssize_t t = 0; t < n; t++) {
-        Py_ssize_t k = PyList_GET_SIZE(PyList_GET_ITEM(ids, t));
-        if (k < 1 || k != PyList_GET_SIZE(PyList_GET_ITEM(lps, t))) {
-            PyErr_SetString(PyExc_ValueError, "every position needs at least one candidate");
-            return NULL;
-        }
-        if (k > maxc) maxc = k;
-    }
     Py_ssize_t cap = ((Py_ssize_t)beam + maxc) * maxc + 1;  /* states before pruning: prev states x candidates */
     State *steps = PyMem_Malloc(sizeof(State) * cap * n);
     Py_ssize_t *counts = PyMem_Malloc(sizeof(Py_ssize_t) * n);
@@ -198,11 +210,10 @@ static PyObject *lm_viterbi(NativeLM *self, PyObject *args) {
     State *prev = &start;
     Py_ssize_t nprev = 1;
     for (Py_ssize_t t = 0; t < n; t++) {
-        PyObject *ci = PyList_GET_ITEM(ids, t), *cl = PyList_GET_ITEM(lps, t);
-        Py_ssize_t k = PyList_GET_SIZE(ci);
+        Py_ssize_t k = PySequence_Fast_GET_SIZE(ROW(lattice, t));
         for (Py_ssize_t j = 0; j < k; j++) {
-            cid[j] = PyLong_AsLongLong(PyList_GET_ITEM(ci, j));
-            clp[j] = PyFloat_AsDouble(PyList_GET_ITEM(cl, j));
+            cid[j] = PyLong_AsLongLong(PyTuple_GET_ITEM(CAND(lattice, t, j), 0));
+            clp[j] = PyFloat_AsDouble(PyTuple_GET_ITEM(CAND(lattice, t, j), 2));
             if (PyErr_Occurred()) goto done;
             if (cid[j] < 0 || cid[j] >= self->nv) {
                 PyErr_SetString(PyExc_IndexError, "candidate id out of range");
@@ -318,15 +329,14 @@ static double lm_score3(NativeLM *lm, int64_t a, int64_t b, int64_t c) {
     return lm_lookup(lm, &t, a, b, c);
 }
 
-/* posteriors(ids, lps, path, positions) -> list[list[float]]: vnfix.decode.posteriors for each position */
+/* posteriors(lattice, path, positions) -> list[list[float]]: vnfix.decode.posteriors for each position */
 static PyObject *lm_posteriors(NativeLM *self, PyObject *args) {
-    PyObject *ids, *lps, *path, *positions;
-    if (!PyArg_ParseTuple(args, "O!O!O!O!", &PyList_Type, &ids, &PyList_Type, &lps, &PyList_Type, &path,
-                          &PyList_Type, &positions))
+    PyObject *lattice, *path, *positions;
+    if (!PyArg_ParseTuple(args, "O!O!O!", &PyList_Type, &lattice, &PyList_Type, &path, &PyList_Type, &positions))
         return NULL;
-    Py_ssize_t n = PyList_GET_SIZE(path);
-    if (PyList_GET_SIZE(ids) != n || PyList_GET_SIZE(lps) != n) {
-        PyErr_SetString(PyExc_ValueError, "ids, lps and path differ in length");
+    Py_ssize_t n = PyList_GET_SIZE(path), maxc;
+    if (check_lattice(lattice, &maxc) != n) {
+        if (!PyErr_Occurred()) PyErr_SetString(PyExc_ValueError, "lattice and path differ in length");
         return NULL;
     }
     int64_t *seq = PyMem_Malloc(sizeof(int64_t) * (n + 4));
@@ -334,29 +344,30 @@ static PyObject *lm_posteriors(NativeLM *self, PyObject *args) {
     seq[0] = seq[1] = 0;
     seq[n + 2] = seq[n + 3] = 1;
     for (Py_ssize_t i = 0; i < n; i++) {
-        PyObject *row = PyList_GET_ITEM(ids, i);
+        PyObject *row = ROW(lattice, i);
         Py_ssize_t k = PyLong_AsSsize_t(PyList_GET_ITEM(path, i));
-        if (k < 0 || k >= PyList_GET_SIZE(row)) {
+        if (k < 0 || k >= PySequence_Fast_GET_SIZE(row)) {
             PyMem_Free(seq);
             if (!PyErr_Occurred()) PyErr_SetString(PyExc_IndexError, "path index out of range");
             return NULL;
         }
-        seq[i + 2] = PyLong_AsLongLong(PyList_GET_ITEM(row, k));
+        seq[i + 2] = PyLong_AsLongLong(PyTuple_GET_ITEM(PySequence_Fast_GET_ITEM(row, k), 0));
     }
     Py_ssize_t np = PyList_GET_SIZE(positions);
     PyObject *out = PyList_New(np);
     for (Py_ssize_t q = 0; out && q < np; q++) {
         Py_ssize_t pos = PyLong_AsSsize_t(PyList_GET_ITEM(positions, q));
         if (pos < 0 || pos >= n) { PyErr_SetString(PyExc_IndexError, "position out of range"); Py_CLEAR(out); break; }
-        PyObject *ci = PyList_GET_ITEM(ids, pos), *cl = PyList_GET_ITEM(lps, pos);
-        Py_ssize_t k = PyList_GET_SIZE(ci), p = pos + 2, len = n + 4;
+        PyObject *row = ROW(lattice, pos);
+        Py_ssize_t k = PySequence_Fast_GET_SIZE(row), p = pos + 2, len = n + 4;
         double *sc = PyMem_Malloc(sizeof(double) * (k ? k : 1));
         if (!sc) { PyErr_NoMemory(); Py_CLEAR(out); break; }
         double top = 0.0;
         for (Py_ssize_t j = 0; j < k; j++) {
-            int64_t c = PyLong_AsLongLong(PyList_GET_ITEM(ci, j));
+            int64_t c = PyLong_AsLongLong(PyTuple_GET_ITEM(PySequence_Fast_GET_ITEM(row, j), 0));
             if (c < 0 || c >= self->nv) c = 2;
-            double v = PyFloat_AsDouble(PyList_GET_ITEM(cl, j)) + lm_score3(self, seq[p - 2], seq[p - 1], c);
+            double v = PyFloat_AsDouble(PyTuple_GET_ITEM(PySequence_Fast_GET_ITEM(row, j), 2)) +
+                       lm_score3(self, seq[p - 2], seq[p - 1], c);
             if (p + 1 < len) v += lm_score3(self, seq[p - 1], c, seq[p + 1]);
             if (p + 2 < len && p + 1 < len - 2) v += lm_score3(self, c, seq[p + 1], seq[p + 2]);
             sc[j] = v;
@@ -364,11 +375,11 @@ static PyObject *lm_posteriors(NativeLM *self, PyObject *args) {
         }
         double z = 0.0;
         for (Py_ssize_t j = 0; j < k; j++) { sc[j] = exp(sc[j] - top); z += sc[j]; }
-        PyObject *row = PyList_New(k);
-        for (Py_ssize_t j = 0; row && j < k; j++) PyList_SET_ITEM(row, j, PyFloat_FromDouble(sc[j] / z));
+        PyObject *probs = PyList_New(k);
+        for (Py_ssize_t j = 0; probs && j < k; j++) PyList_SET_ITEM(probs, j, PyFloat_FromDouble(sc[j] / z));
         PyMem_Free(sc);
-        if (!row) { Py_CLEAR(out); break; }
-        PyList_SET_ITEM(out, q, row);
+        if (!probs) { Py_CLEAR(out); break; }
+        PyList_SET_ITEM(out, q, probs);
     }
     PyMem_Free(seq);
     if (PyErr_Occurred()) { Py_XDECREF(out); return NULL; }
@@ -376,9 +387,9 @@ static PyObject *lm_posteriors(NativeLM *self, PyObject *args) {
 }
 
 static PyMethodDef lm_methods[] = {
-    {"posteriors", (PyCFunction)lm_posteriors, METH_VARARGS, "posteriors(ids, lps, path, positions)"},
+    {"posteriors", (PyCFunction)lm_posteriors, METH_VARARGS, "posteriors(lattice, path, positions)"},
     {"score", (PyCFunction)lm_score, METH_VARARGS, "score(a, b, c) -> ln P(c | a b)"},
-    {"viterbi", (PyCFunction)lm_viterbi, METH_VARARGS, "viterbi(ids, lps, beam) -> list of candidate indices"},
+    {"viterbi", (PyCFunction)lm_viterbi, METH_VARARGS, "viterbi(lattice, beam) -> list of candidate indices"},
     {NULL}
 };
 

@@ -26,11 +26,17 @@ _E = SPECIALS.index("</s>")
 REACH = 10.0  # ln: a reading this far behind the best state keeps no place of its own in the beam (= _native.c)
 
 
+def _lists(lattice: Sequence[Sequence[Candidate]]) -> list[Sequence[Candidate]]:
+    """The lattice as the C decoder reads it: a list of lists or tuples (the pipeline's own is)."""
+    if type(lattice) is list:
+        return lattice
+    return [c if type(c) in (list, tuple) else list(c) for c in lattice]
+
+
 def viterbi(lattice: Sequence[Sequence[Candidate]], lm: NgramModel, beam: int = 8) -> list[int]:
     """Index of the chosen candidate at each position of ``lattice``."""
     if lm.native is not None:
-        return lm.native.viterbi([[c[0] for c in cands] for cands in lattice],
-                                 [[c[2] for c in cands] for cands in lattice], beam)
+        return lm.native.viterbi(_lists(lattice), beam)
     score = lm.score
     unigram = lm.unigram
     # state (prev id, cur id) -> (total ln-prob, back-pointer state, candidate index)
@@ -82,8 +88,7 @@ def posteriors(lattice: Sequence[Sequence[Candidate]], path: Sequence[int], posi
                lm: NgramModel) -> list[list[float]]:
     """For each position: P(candidate | chosen neighbours) of every candidate there (the confidence)."""
     if lm.native is not None:
-        return lm.native.posteriors([[c[0] for c in cands] for cands in lattice],
-                                    [[c[2] for c in cands] for cands in lattice], list(path), list(positions))
+        return lm.native.posteriors(_lists(lattice), list(path), list(positions))
     ids = [_S, _S] + [lattice[i][k].lm_id for i, k in enumerate(path)] + [_E, _E]
     out = []
     for pos in positions:
