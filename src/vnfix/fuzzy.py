@@ -34,9 +34,10 @@ MAX_TOKEN = 20  # longer tokens are no damaged syllable
 # tried): letter pairs for a u or ư under a mark (dữ → dir, ừ → iv, ũ → ii, nước → nwée), and
 # d or t inside a word, where Vietnamese has neither (ơ → d as in dwdng, ư → t as in ctia).
 _FOLD_U = regex.compile(r"i[rfvi]|u[rfv]|t[fv]|w")
-_INSIDE = str.maketrans("dt", "ou")
-_LAST = str.maketrans("d", "o")  # (a final t is a coda)
 PER_SKELETON = (1000, 6, 3)  # syllables a skeleton at distance 0, 1, 2 from the query contributes
+
+
+_new = tuple.__new__  # (a Match from the C tuple without a Python-level __new__)
 
 
 def index_key(word: str) -> str:
@@ -45,10 +46,14 @@ def index_key(word: str) -> str:
     >>> index_key("Dir"), index_key("dữ"), index_key("s6"), index_key("dwdng"), index_key("đường")
     ('du', 'du', 'so', 'duong', 'duong')
     """
-    key = _FOLD_U.sub("u", skeleton(word))
-    if len(key) < 2:
-        return key
-    return key[0] + key[1:-1].translate(_INSIDE) + key[-1].translate(_LAST)
+    key = skeleton(word)
+    if "w" in key or "r" in key or "f" in key or "v" in key or "ii" in key:
+        key = _FOLD_U.sub("u", key)
+    rest = key[1:]
+    if "d" in rest or "t" in rest[:-1]:
+        last = "o" if rest[-1] == "d" else rest[-1]  # (a final t is a coda)
+        key = key[0] + rest[:-1].replace("d", "o").replace("t", "u") + last
+    return key
 
 
 class Match(NamedTuple):
@@ -157,7 +162,7 @@ class FuzzyIndex:
             return []
         if self.native is not None:  # the same steps in C
             found = self.native.lookup(token, q, 1 if len(q) <= 2 else self.max_distance, self.pool, limit, log_total)
-            got = [Match(*f) for f in found]
+            got = [_new(Match, f) for f in found]
         else:
             golds, offsets, priors = self._neighbours(token)
             # A cheap pre-rank (edit distance, frequency) leaves the channel's DP a few candidates.
