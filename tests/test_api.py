@@ -399,6 +399,19 @@ def test_pure_python_gives_the_same_output_as_the_accelerator(lexicon):
     assert pure == ascii((native.text, native.edits))
 
 
+def test_the_decoder_reads_any_sequence_of_candidate_lists(lexicon):
+    """The C decoder reads the pipeline's lists in place; tuples and other sequences decode alike."""
+    from vnfix.candidates import restore
+    from vnfix.decode import posteriors, viterbi
+
+    lattice = [restore(w, lexicon) for w in "Ong Chuong lung tung".split()]
+    path = viterbi(lattice, lexicon.lm)
+    assert [lattice[i][k].text for i, k in enumerate(path)] == ["ông", "chương", "lúng", "túng"]
+    assert viterbi(tuple(tuple(c) for c in lattice), lexicon.lm) == path
+    assert viterbi(list(map(tuple, lattice)), lexicon.lm) == path
+    assert posteriors(tuple(lattice), path, [2], lexicon.lm) == posteriors(lattice, path, [2], lexicon.lm)
+
+
 # --- idempotence by design: blocks are fixed again until they settle ----------------------------------
 def test_a_changed_block_is_fixed_again_until_it_settles():
     # On its own line with no marks, 'thutc' looks typed without accents and is kept; once its
