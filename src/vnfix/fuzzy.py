@@ -34,7 +34,7 @@ MAX_TOKEN = 20  # longer tokens are no damaged syllable
 # tried): letter pairs for a u or ư under a mark (dữ → dir, ừ → iv, ũ → ii, nước → nwée), and
 # d or t inside a word, where Vietnamese has neither (ơ → d as in dwdng, ư → t as in ctia).
 _FOLD_U = regex.compile(r"i[rfvi]|u[rfv]|t[fv]|w")
-PER_SKELETON = (1000, 6, 3)  # syllables a skeleton at distance 0, 1, 2 from the query contributes
+PER_SKELETON = (1000, 6, 2)  # syllables a skeleton at distance 0, 1, 2 from the query contributes
 
 
 _new = tuple.__new__  # (a Match from the C tuple without a Python-level __new__)
@@ -93,7 +93,7 @@ class FuzzyIndex:
             sk: [(syl, math.log(n + 1)) for syl, n in sorted(b, key=lambda sc: (-sc[1], sc[0]))]
             for sk, b in counts.items()
         }
-        # A skeleton at distance 0, 1, 2 from the query contributes its 1000, 6, 3 commonest
+        # A skeleton at distance 0, 1, 2 from the query contributes its 1000, 6, 2 commonest
         # syllables, as ready-made columns: (syllables, pre-rank offsets, ln(count + 1)).
         self._columns = {
             sk: [([s for s, _ in b[:n]], [3.0 * dist - 0.4 * p for _, p in b[:n]], [p for _, p in b[:n]])
