@@ -70,15 +70,17 @@ def main() -> None:
     lines = (source.read_text(encoding="utf-8").splitlines() if source else
              [line for i in ("001", "003")
               for line in (SHARED / f"dev/ocr/{i}.txt").read_text(encoding="utf-8").splitlines()])
-    fresh = vnfix.Fixer()
-    fresh.fix_text("\n".join(lines[-300:]))  # load lexicons, LM and fuzzy index on other lines
     sample = "\n".join(lines[:6000]) + "\n"
-    t0 = time.perf_counter()
-    fresh.fix_text(sample)
-    dt = time.perf_counter() - t0
+    dt = float("inf")
+    for _ in range(3):  # best of three, each with a fresh fixer: these machines are noisy
+        fresh = vnfix.Fixer()
+        fresh.fix_text("\n".join(lines[-300:]))  # load lexicons, LM and fuzzy index on other lines
+        t0 = time.perf_counter()
+        fresh.fix_text(sample)
+        dt = min(dt, time.perf_counter() - t0)
     n = len(sample.split())
     speed = (f"Throughput on OCR pages ({'synthetic scans, build/ocr_pairs' if source else 'dev pages'}, "
-             f"{n:,} words, one process, caches cold): **{n / dt:,.0f} words/s**.")
+             f"{n:,} words, one process, caches cold, best of three runs): **{n / dt:,.0f} words/s**.")
 
     write_result("ocr.md", "\n".join([
         "# OCR repair",
