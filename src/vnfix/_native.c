@@ -714,7 +714,8 @@ typedef struct {
     Py_ssize_t nchain;
     uint32_t *stamp;
     uint32_t now;
-    int32_t *skel_order;      /* rank of each skeleton in code-point order */
+    uint8_t *dist_of;         /* per skeleton: its distance from the query, when stamp says it was seen */
+    int32_t *near;            /* 3 x nskel: the skeletons seen at distance 0, 1, 2 (scratch of lookup) */
 } NativeIndex;
 
 static uint64_t str_hash(const Py_UCS4 *c, int32_t len) {
@@ -795,7 +796,7 @@ static void ix_dealloc(NativeIndex *self) {
     Py_XDECREF(self->golds);
     void *ptrs[] = {self->gold_s, self->skel, self->col_start, self->col_len, self->col_ids, self->col_prior,
                     self->variants, self->table, self->chain_next, self->chain_skel, self->stamp,
-                    self->skel_order};
+                    self->dist_of, self->near};
     for (size_t i = 0; i < sizeof(ptrs) / sizeof(ptrs[0]); i++) PyMem_Free(ptrs[i]);
     Py_TYPE(self)->tp_free((PyObject *)self);
 }
@@ -857,15 +858,15 @@ static int ix_init(NativeIndex *self, PyObject *args, PyObject *kwds) {
     self->chain_skel = PyMem_Malloc(sizeof(int32_t) * est);
     if (!self->variants || !self->table || !self->chain_next || !self->chain_skel) { PyErr_NoMemory(); return -1; }
     for (Py_ssize_t i = 0; i < self->tsize; i++) self->table[i].variant = -1;
-    /* skeletons arrive sorted (the caller sorts them), so the order is the index */
-    self->skel_order = PyMem_Malloc(sizeof(int32_t) * (self->nskel + 1));
-    if (!self->skel_order) { PyErr_NoMemory(); return -1; }
-    for (Py_ssize_t k = 0; k < self->nskel; k++) {
-        if (k > 0 && str_cmp(&self->skel[k - 1], &self->skel[k]) >= 0) {
+    /* skeletons arrive sorted (the caller sorts them): index order is code-point order */
+    self->dist_of = PyMem_Malloc(self->nskel + 1);
+    self->near = PyMem_Malloc(sizeof(int32_t) * 3 * (self->nskel + 1));
+    if (!self->dist_of || !self->near) { PyErr_NoMemory(); return -1; }
+    for (Py_ssize_t k = 1; k < self->nskel; k++) {
+        if (str_cmp(&self->skel[k - 1], &self->skel[k]) >= 0) {
             PyErr_SetString(PyExc_ValueError, "skeletons must be sorted and distinct");
             return -1;
         }
-        self->skel_order[k] = (int32_t)k;
     }
     for (Py_ssize_t k = 0; k < self->nskel; k++) {
         char removed[MAXS] = {0};
@@ -875,24 +876,14 @@ static int ix_init(NativeIndex *self, PyObject *args, PyObject *kwds) {
     return 0;
 }
 
-typedef struct { int32_t skel; int32_t dist; int32_t order; } NearSk;
-
-static int cmp_nearsk(const void *x, const void *y) {
-    const NearSk *a = (const NearSk *)x, *b = (const NearSk *)y;
-    if (a->dist != b->dist) return a->dist < b->dist ? -1 : 1;
-    return (a->order > b->order) - (a->order < b->order);
-}
-
 typedef struct {
     NativeIndex *ix; Pattern qp; int maxdist;
-    NearSk *near; Py_ssize_t nnear, cap; int err;
     Py_UCS4 seen[64][MAXS]; int32_t seen_len[64]; int nseen;
 } FindCtx;
 
 static void find_variant(void *vctx, const Py_UCS4 *c, int32_t len) {
     FindCtx *ctx = (FindCtx *)vctx;
     NativeIndex *ix = ctx->ix;
-    if (ctx->err) return;
     for (int i = 0; i < ctx->nseen; i++)
         if (ctx->seen_len[i] == len && memcmp(ctx->seen[i], c, sizeof(Py_UCS4) * len) == 0) return;
     if (ctx->nseen < 64) {
@@ -906,17 +897,7 @@ static void find_variant(void *vctx, const Py_UCS4 *c, int32_t len) {
         if (ix->stamp[k] == ix->now) continue;
         ix->stamp[k] = ix->now;
         Py_ssize_t d = levenshtein(&ctx->qp, ix->skel[k].c, ix->skel[k].len);
-        if (d > ctx->maxdist) continue;
-        if (ctx->nnear == ctx->cap) {
-            ctx->cap = ctx->cap ? ctx->cap * 2 : 128;
-            NearSk *nn = PyMem_Realloc(ctx->near, sizeof(NearSk) * ctx->cap);
-            if (!nn) { ctx->err = 1; return; }
-            ctx->near = nn;
-        }
-        ctx->near[ctx->nnear].skel = k;
-        ctx->near[ctx->nnear].dist = (int32_t)d;
-        ctx->near[ctx->nnear].order = ix->skel_order[k];
-        ctx->nnear++;
+        ix->dist_of[k] = (uint8_t)(d > ctx->maxdist ? 255 : d);
     }
 }
 
@@ -949,29 +930,38 @@ static PyObject *ix_lookup(NativeIndex *self, PyObject *args) {
     int32_t *ids = NULL;
     double *offs = NULL, *priors = NULL;
     Ranked *rank = NULL;
-    if (ctx->err) { PyErr_NoMemory(); goto done; }
-    qsort(ctx->near, ctx->nnear, sizeof(NearSk), cmp_nearsk);
-    Py_ssize_t ng = 0, cap = 0;
-    for (Py_ssize_t k = 0; k < ctx->nnear; k++) {
-        int32_t sk = ctx->near[k].skel, d = ctx->near[k].dist;
-        int32_t take = self->col_len[sk] < self->per[d] ? self->col_len[sk] : self->per[d];
-        if (ng + take > cap) {
-            cap = (ng + take) * 2;
-            int32_t *i2 = PyMem_Realloc(ids, sizeof(int32_t) * cap);
-            if (i2) ids = i2;
-            double *o2 = PyMem_Realloc(offs, sizeof(double) * cap);
-            if (o2) offs = o2;
-            double *p2 = PyMem_Realloc(priors, sizeof(double) * cap);
-            if (p2) priors = p2;
-            if (!i2 || !o2 || !p2) { PyErr_NoMemory(); goto done; }
+    /* the skeletons seen, nearest first, in code-point order within one distance: one sweep
+       over the stamps is cheaper than sorting them */
+    Py_ssize_t found[3] = {0, 0, 0};
+    for (int32_t sk = 0; sk < self->nskel; sk++) {
+        if (self->stamp[sk] == self->now && self->dist_of[sk] <= 2) {
+            int d = self->dist_of[sk];
+            self->near[d * self->nskel + found[d]++] = sk;
         }
-        for (int32_t j = 0; j < take; j++) {
-            Py_ssize_t at = self->col_start[sk] + j;
-            double prior = self->col_prior[at];
-            ids[ng] = self->col_ids[at];
-            offs[ng] = 3.0 * d - 0.4 * prior;
-            priors[ng] = prior;
-            ng++;
+    }
+    Py_ssize_t ng = 0, cap = 0;
+    for (int d = 0; d <= 2; d++) {
+        for (Py_ssize_t f = 0; f < found[d]; f++) {
+            int32_t sk = self->near[d * self->nskel + f];
+            int32_t take = self->col_len[sk] < self->per[d] ? self->col_len[sk] : self->per[d];
+            if (ng + take > cap) {
+                cap = (ng + take) * 2;
+                int32_t *i2 = PyMem_Realloc(ids, sizeof(int32_t) * cap);
+                if (i2) ids = i2;
+                double *o2 = PyMem_Realloc(offs, sizeof(double) * cap);
+                if (o2) offs = o2;
+                double *p2 = PyMem_Realloc(priors, sizeof(double) * cap);
+                if (p2) priors = p2;
+                if (!i2 || !o2 || !p2) { PyErr_NoMemory(); goto done; }
+            }
+            for (int32_t j = 0; j < take; j++) {
+                Py_ssize_t at = self->col_start[sk] + j;
+                double prior = self->col_prior[at];
+                ids[ng] = self->col_ids[at];
+                offs[ng] = 3.0 * d - 0.4 * prior;
+                priors[ng] = prior;
+                ng++;
+            }
         }
     }
     if (pool > ng) pool = ng;
@@ -1029,7 +1019,6 @@ static PyObject *ix_lookup(NativeIndex *self, PyObject *args) {
         PyList_SET_ITEM(out, r, item);
     }
 done:
-    PyMem_Free(ctx->near);
     PyMem_Free(ctx);
     PyMem_Free(ids);
     PyMem_Free(offs);
