@@ -976,6 +976,10 @@ static PyObject *ix_lookup(NativeIndex *self, PyObject *args) {
     pattern_init(&op, o.c, o.len);
     for (Py_ssize_t i = 0; i < ng && pool > 0; i++) {
         const Str *g = &self->gold_s[ids[i]];
+        /* the distance is at least the difference in length: when even that cannot beat the
+           worst kept, the distance itself need not be worked out */
+        if (kept == pool && !(offs[i] + (double)(g->len > o.len ? g->len - o.len : o.len - g->len) < rank[0].key))
+            continue;
         double key = offs[i] + (double)levenshtein(&op, g->c, g->len);
         Py_ssize_t at;
         if (kept < pool) {
