@@ -321,8 +321,8 @@ class Fixer:
         first = slots[0].token.text if slots[0].repairable else None
         marked = any(li.marked for li in lines) or any(_OCR_MARK.search(w) for w in words)
         # A capital at a window's start is the sentence's, not a sign of a lost mark (Ao, hồ).
-        facts = self._facts
-        damaged = sum(facts(w)[0] for w in words)
+        known, facts = self._looks, self._facts  # (every word's facts were worked out for its line)
+        damaged = sum((known.get(w) or facts(w))[0] for w in words)
         if first is not None and first.isalpha() and not first.islower() and facts(first)[0]:
             damaged -= 1
         # The prior that any one word here is misread: this window's share of misread-looking
@@ -336,7 +336,7 @@ class Fixer:
                 out.append(fixed)
                 continue
             w = s.token.text
-            if marked and damage <= CLEAN_WINDOW and facts(w)[1]:
+            if marked and damage <= CLEAN_WINDOW and (known.get(w) or facts(w))[1]:
                 # A known word among known words: nothing suggests damage, keep it (and save the work).
                 out.append(self._memo(("k", w), _kept, w, lex))
             else:
