@@ -94,7 +94,8 @@ def fix_stream(lines: Iterable[str], config: Config | None = None, jobs: int = 1
     yield from ordered_map(_fix_chunk, iter_chunks(lines), jobs, config)
 
 
-def fix_many(texts: Iterable[str], jobs: int | None = None, config: Config | None = None, **options: object) -> list[str]:
+def fix_many(texts: Iterable[str], jobs: int | None = None, config: Config | None = None,
+             **options: object) -> list[str]:
     """Fix many independent texts, in order, over ``jobs`` processes (default: all cores)."""
     config = (config or Config()).replace(**options) if options else (config or Config())
     jobs = jobs or os.cpu_count() or 1

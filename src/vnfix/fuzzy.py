@@ -3,9 +3,10 @@
 Lookup has two stages. A symmetric-delete index over syllable *keys*
 (lower case, no marks, OCR symbols read as letters, and what OCR prints for a
 lost letter folded back: ``s6`` → ``so``, ``dir`` → ``du`` like ``dữ``) finds
-every key within edit distance 2 (1 for short tokens) with a few dict probes. The syllables behind those skeletons are then
-ranked by the learned channel (``vnfix.channel``), whose rewrite rules know that
-``ủ`` is often read ``ti`` and ``ô`` read ``6``. Results are memoised per token.
+every key within edit distance 2 (1 for short tokens) with a few dict probes.
+The syllables behind those keys are then ranked by the learned channel
+(``vnfix.channel``), whose rewrite rules know that ``ủ`` is often read ``ti``
+and ``ô`` read ``6``. Results are memoised per token.
 
 >>> [m.syllable for m in lookup("ctia")][:1]
 ['của']
@@ -29,14 +30,12 @@ from .lexicon import Lexicon, default_lexicon, lexicon_dir
 
 
 MAX_TOKEN = 20  # longer tokens are no damaged syllable
+PER_SKELETON = (1000, 6, 2)  # syllables a skeleton at distance 0, 1, 2 from the query contributes
 # What an English OCR engine prints that no Vietnamese spelling has, folded back in the index
 # key so the syllable sits at distance 0 or 1 instead of 2 (where only the commonest few are
 # tried): letter pairs for a u or ư under a mark (dữ → dir, ừ → iv, ũ → ii, nước → nwée), and
 # d or t inside a word, where Vietnamese has neither (ơ → d as in dwdng, ư → t as in ctia).
 _FOLD_U = regex.compile(r"i[rfvi]|u[rfv]|t[fv]|w")
-PER_SKELETON = (1000, 6, 2)  # syllables a skeleton at distance 0, 1, 2 from the query contributes
-
-
 _new = tuple.__new__  # (a Match from the C tuple without a Python-level __new__)
 
 
