@@ -27,6 +27,7 @@ from rapidfuzz.distance import Levenshtein
 
 from .channel import Channel, skeleton
 from .lexicon import Lexicon, default_lexicon, lexicon_dir
+from .lm import native_module
 
 
 MAX_TOKEN = 20  # longer tokens are no damaged syllable
@@ -108,7 +109,7 @@ class FuzzyIndex:
         self._near: dict[str, tuple[list[str], list[float], list[float]]] = {}
         self.native = None
         if channel.native is not None:
-            from ._native import NativeIndex
+            NativeIndex = native_module().NativeIndex  # noqa: N806 (the C type)
 
             golds = sorted({syl for b in self.by_skeleton.values() for syl, _ in b})
             gid = {g: i for i, g in enumerate(golds)}

@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import struct
 from array import array
+import importlib
 import os
 from bisect import bisect_left
 from pathlib import Path
@@ -35,10 +36,9 @@ def native_module() -> Any:
     if os.environ.get("VNFIX_PURE") == "1":
         return None
     try:
-        from . import _native
+        return importlib.import_module(".._native", __name__)  # (compiled: no stub for mypy to read)
     except ImportError:
         return None
-    return _native
 
 
 def quantize(logp: float) -> int:
