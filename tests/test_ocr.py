@@ -16,6 +16,7 @@ from conftest import load_cases
 from vnfix import fix_and_explain, fix_text
 from vnfix.channel import Channel, align, skeleton, word_pairs
 from vnfix.fuzzy import distance, index_key, lookup, similarity
+from vnfix.syllable import strip_marks
 
 CASES = load_cases("ocr.json")
 
@@ -176,3 +177,25 @@ def test_spellings_like_ocr_damage_are_unlikely_as_written(lexicon, damaged, for
     assert keep_as_is(damaged, lexicon).lm_id == UNK
     assert as_read(damaged) <= math.log(0.7) + math.log(1 / 5000) + IMPLAUSIBLE + 1e-9
     assert as_read(foreign) > as_read(damaged)
+
+
+def test_fuzzy_lookup_is_the_same_with_and_without_the_accelerator(monkeypatch, lexicon):
+    """The C index (heap pre-rank, length bound, one sweep over the skeletons seen) answers
+    exactly as the pure-Python specification, on real OCR tokens and on made-up damage."""
+    from vnfix.fuzzy import build_index
+    from vnfix.lexicon import lexicon_dir
+    from vnfix.lm import native_module
+
+    if native_module() is None:
+        pytest.skip("the C accelerator is not built (or VNFIX_PURE=1)")
+    native = build_index(lexicon, Channel.load(lexicon_dir() / "channel.tsv"))
+    monkeypatch.setenv("VNFIX_PURE", "1")
+    pure = build_index(lexicon, Channel.load(lexicon_dir() / "channel.tsv"))
+    assert native.native is not None and pure.native is None
+    tokens = ["ctia", "s6", "dir", "nwéc", "dwdng", "thire", "tré¢", "ndi1", "Pang", "x&", "1a", "ho1", "Gmg",
+              "HUGNG", "tur", "huyén", "co", "a", "q", "nghiéng", "khuyén", "tnrong", "ngudi", "chiv", "ừ"]
+    damage = str.maketrans({"ô": "6", "ư": "w", "ơ": "d", "ủ": "ti", "đ": "p", "ệ": "¢", "ã": "&", "l": "1"})
+    syllables = sorted(s for s in lexicon.vocab if not s.startswith("<"))[::40]
+    tokens += [s.translate(damage) for s in syllables] + [strip_marks(s) + "r" for s in syllables]
+    for token in tokens:
+        assert [tuple(m) for m in native.lookup(token, 8)] == [tuple(m) for m in pure.lookup(token, 8)], token
