@@ -22,7 +22,7 @@ from bisect import bisect_left
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, replace
 from pathlib import Path
-from typing import Any, NamedTuple
+from typing import Any, NamedTuple, TypeVar
 
 import regex
 
@@ -149,6 +149,23 @@ def _bucket(rate: float) -> float:
     return lo if rate - lo <= hi - rate else hi
 _CACHE_LIMIT = 200_000
 
+K = TypeVar("K")
+V = TypeVar("V")
+
+
+class _Remembered(dict[K, V]):
+    """``make(key)``, worked out on first asking and remembered (a hit is one dict lookup)."""
+
+    def __init__(self, make: Callable[[K], V]) -> None:
+        super().__init__()
+        self._make = make
+
+    def __missing__(self, key: K) -> V:
+        if len(self) > _CACHE_LIMIT:
+            self.clear()
+        got = self[key] = self._make(key)
+        return got
+
 
 @dataclass(frozen=True)
 class Edit:
@@ -248,8 +265,9 @@ class Fixer:
         self._protect = [regex.compile(p) for p in self.config.protect]
         self._cands: dict[tuple[object, ...], list[Candidate]] = {}
         self._index: FuzzyIndex | None = None
-        self._looks: dict[str, tuple[bool, bool]] = {}  # word -> (looks damaged, reads as itself)
-        self._texts: dict[tuple[str, str], str] = {}  # (word, reading) -> text to write
+        # Asked for every word of every window, and words repeat:
+        self._facts = _Remembered(self._word_facts)  # word -> (looks misread, reads as itself)
+        self._texts = _Remembered(self._text_of)  # (word, reading) -> the text to write
 
     @property
     def lexicon(self) -> Lexicon:
@@ -321,9 +339,9 @@ class Fixer:
         first = slots[0].token.text if slots[0].repairable else None
         marked = any(li.marked for li in lines) or any(_OCR_MARK.search(w) for w in words)
         # A capital at a window's start is the sentence's, not a sign of a lost mark (Ao, hồ).
-        known, facts = self._looks, self._facts  # (every word's facts were worked out for its line)
-        damaged = sum((known.get(w) or facts(w))[0] for w in words)
-        if first is not None and first.isalpha() and not first.islower() and facts(first)[0]:
+        facts = self._facts
+        damaged = sum(facts[w][0] for w in words)
+        if first is not None and first.isalpha() and not first.islower() and facts[first][0]:
             damaged -= 1
         # The prior that any one word here is misread: this window's share of misread-looking
         # words, shrunk toward the share on its lines (short windows say little on their own).
@@ -336,7 +354,7 @@ class Fixer:
                 out.append(fixed)
                 continue
             w = s.token.text
-            if marked and damage <= CLEAN_WINDOW and (known.get(w) or facts(w))[1]:
+            if marked and damage <= CLEAN_WINDOW and facts[w][1]:
                 # A known word among known words: nothing suggests damage, keep it (and save the work).
                 out.append(self._memo(("k", w), _kept, w, lex))
             else:
@@ -399,15 +417,10 @@ class Fixer:
         return [(tok, offset + tok.start, any(s < tok.end and tok.start < e for s, e in spans), info)
                 for tok in tokens]
 
-    def _facts(self, word: str) -> tuple[bool, bool]:
-        """(looks misread, reads as itself) for a word, remembered: both are asked for every word."""
-        got = self._looks.get(word)
-        if got is None:
-            if len(self._looks) > _CACHE_LIMIT:
-                self._looks.clear()
-            clean = is_clean(word, self.lexicon)
-            got = self._looks[word] = (_looks_damaged(word, clean, self.lexicon), clean)
-        return got
+    def _word_facts(self, word: str) -> tuple[bool, bool]:
+        """(looks misread, reads as itself) for a word."""
+        clean = is_clean(word, self.lexicon)
+        return _looks_damaged(word, clean, self.lexicon), clean
 
     def _alien(self, word: str) -> bool:
         """A word no syllable spells, even allowing for OCR damage (question, largest, City)."""
@@ -421,10 +434,8 @@ class Fixer:
         damaged = 0
         if self.config.repair == "ocr":  # (restoring diacritics never asks how damaged a line is)
             # (capitalised words are left out: a line's first word is capitalised whatever it is)
-            known, facts = self._looks, self._facts
-            for w in words:
-                if (known.get(w) or facts(w))[0] and (w.islower() or not w.isalpha()):
-                    damaged += 1
+            facts = self._facts
+            damaged = sum(facts[w][0] and (w.islower() or not w.isalpha()) for w in words)
         foreign = False
         if not marked and len(words) >= 3:
             # Stripped Vietnamese is spelled by syllables; English and code mostly are not.
@@ -631,15 +642,13 @@ class Fixer:
         return out, unsettled
 
     def _render(self, original: str, chosen: Candidate) -> str:
-        key = (original, chosen.text)
-        text = self._texts.get(key)
-        if text is None:  # (asked for every word of every window: remembered, words repeat)
-            text = render(original, chosen.text, self.config.tone_style)
-            if self.config.retone and text == original:
-                text = normalize_tone(original, self.config.tone_style)
-            if len(self._texts) > _CACHE_LIMIT:
-                self._texts.clear()
-            self._texts[key] = text
+        return self._texts[original, chosen.text]
+
+    def _text_of(self, key: tuple[str, str]) -> str:
+        original, reading = key
+        text = render(original, reading, self.config.tone_style)
+        if self.config.retone and text == original:
+            return normalize_tone(original, self.config.tone_style)
         return text
 
 
