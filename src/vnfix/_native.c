@@ -351,7 +351,7 @@ static PyObject *lm_posteriors(NativeLM *self, PyObject *args) {
             if (!PyErr_Occurred()) PyErr_SetString(PyExc_IndexError, "path index out of range");
             return NULL;
         }
-        seq[i + 2] = PyLong_AsLongLong(PyTuple_GET_ITEM(PySequence_Fast_GET_ITEM(row, k), 0));
+        seq[i + 2] = PyLong_AsLongLong(PyTuple_GET_ITEM(CAND(lattice, i, k), 0));
     }
     Py_ssize_t np = PyList_GET_SIZE(positions);
     PyObject *out = PyList_New(np);
@@ -364,9 +364,9 @@ static PyObject *lm_posteriors(NativeLM *self, PyObject *args) {
         if (!sc) { PyErr_NoMemory(); Py_CLEAR(out); break; }
         double top = 0.0;
         for (Py_ssize_t j = 0; j < k; j++) {
-            int64_t c = PyLong_AsLongLong(PyTuple_GET_ITEM(PySequence_Fast_GET_ITEM(row, j), 0));
+            int64_t c = PyLong_AsLongLong(PyTuple_GET_ITEM(CAND(lattice, pos, j), 0));
             if (c < 0 || c >= self->nv) c = 2;
-            double v = PyFloat_AsDouble(PyTuple_GET_ITEM(PySequence_Fast_GET_ITEM(row, j), 2)) +
+            double v = PyFloat_AsDouble(PyTuple_GET_ITEM(CAND(lattice, pos, j), 2)) +
                        lm_score3(self, seq[p - 2], seq[p - 1], c);
             if (p + 1 < len) v += lm_score3(self, seq[p - 1], c, seq[p + 1]);
             if (p + 2 < len && p + 1 < len - 2) v += lm_score3(self, c, seq[p + 1], seq[p + 2]);
@@ -1002,7 +1002,6 @@ static PyObject *ix_lookup(NativeIndex *self, PyObject *args) {
     }
     pool = kept;
     Scored sc[256];
-    if (pool > 256) pool = 256;
     for (Py_ssize_t r = 0; r < pool; r++) {
         Py_ssize_t i = rank[r].index;
         const Str *g = &self->gold_s[ids[i]];
