@@ -14,9 +14,8 @@ Side by side on the same input, in one run:
 from __future__ import annotations
 
 import sys
-import time
 
-from common import ROOT, SHARED, score, write_result
+from common import ROOT, SHARED, best_time, score, write_result
 
 import vnfix
 
@@ -71,13 +70,13 @@ def main() -> None:
              [line for i in ("001", "003")
               for line in (SHARED / f"dev/ocr/{i}.txt").read_text(encoding="utf-8").splitlines()])
     sample = "\n".join(lines[:6000]) + "\n"
-    dt = float("inf")
-    for _ in range(3):  # best of three, each with a fresh fixer: these machines are noisy
-        fresh = vnfix.Fixer()
-        fresh.fix_text("\n".join(lines[-300:]))  # load lexicons, LM and fuzzy index on other lines
-        t0 = time.perf_counter()
-        fresh.fix_text(sample)
-        dt = min(dt, time.perf_counter() - t0)
+
+    def fresh() -> vnfix.Fixer:
+        fixer = vnfix.Fixer()
+        fixer.fix_text("\n".join(lines[-300:]))  # load lexicons, LM and fuzzy index on other lines
+        return fixer
+
+    dt, _ = best_time(3, fresh, lambda fixer: fixer.fix_text(sample))
     n = len(sample.split())
     speed = (f"Throughput on OCR pages ({'synthetic scans, build/ocr_pairs' if source else 'dev pages'}, "
              f"{n:,} words, one process, caches cold, best of three runs): **{n / dt:,.0f} words/s**.")

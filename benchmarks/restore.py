@@ -14,12 +14,11 @@ import sys
 import time
 from collections.abc import Callable
 
-from common import SHARED, peak_rss_mb, score, write_result
+from common import SHARED, best_time, peak_rss_mb, score, write_result
 
 import vnfix
 from vnfix.syllable import strip_marks
 
-ROUNDS = 3
 SETS = {
     "ud-vtb test (news)": [SHARED / "corpora/ud-vtb/test.txt"],
     "dev gold (administrative)": sorted((SHARED / "dev/gold").glob("*.gold.txt")),
@@ -61,12 +60,8 @@ def main() -> None:
             gold += p.read_text(encoding="utf-8").splitlines()
         stripped = [strip_marks(line) for line in gold]
         words = sum(len(line.split()) for line in gold)
-        t_ours = float("inf")
-        for _ in range(ROUNDS):  # best of a few, each with a fresh fixer: these machines are noisy
-            fixer = loaded()
-            t0 = time.perf_counter()
-            ours = fixer.fix_text("\n".join(stripped) + "\n").splitlines()
-            t_ours = min(t_ours, time.perf_counter() - t0)
+        text = "\n".join(stripped) + "\n"
+        t_ours, ours = best_time(3, loaded, lambda fixer: fixer.fix_text(text).splitlines())
         crashes[0] = 0
         t0 = time.perf_counter()
         theirs = [pyvi(line) for line in stripped]
