@@ -120,6 +120,28 @@ def test_align():
     assert align("s6", "số") == [("s", "s"), ("ố", "6")]
 
 
+@pytest.mark.parametrize(("ocr", "gold", "rule"), [
+    ("thurc", "thức", ("ứ", "ur")),  # the horn printed apart, after its letter
+    ("tur", "tử", ("ử", "ur")),
+    ("nuéc", "nước", None),  # marks misread in place: nothing printed apart
+])
+def test_align_reads_a_character_after_a_letter_that_lost_its_marks_as_those_marks(ocr, gold, rule):
+    pairs = align(ocr, gold)
+    assert "".join(g for g, _ in pairs) == gold and "".join(o for _, o in pairs) == ocr
+    assert ("", "r") not in pairs
+    if rule:
+        assert rule in pairs
+
+
+def test_align_keeps_a_stray_character_after_a_letter_read_right_as_an_insertion():
+    assert align("conng", "công") == [("c", "c"), ("ô", "o"), ("n", "n"), ("", "n"), ("g", "g")]
+
+
+@pytest.mark.parametrize(("token", "syllable"), [("tur", "tử"), ("thurc", "thức"), ("nurc", "nước")])
+def test_lookup_finds_a_syllable_whose_horn_was_printed_apart(token, syllable):
+    assert syllable in [m.syllable for m in lookup(token, 5)]
+
+
 def test_skeleton_reads_ocr_symbols_as_letters():
     assert skeleton("Số") == "so"
     assert skeleton("s6") == "so"
@@ -199,3 +221,17 @@ def test_fuzzy_lookup_is_the_same_with_and_without_the_accelerator(monkeypatch, 
     tokens += [s.translate(damage) for s in syllables] + [strip_marks(s) + "r" for s in syllables]
     for token in tokens:
         assert [tuple(m) for m in native.lookup(token, 8)] == [tuple(m) for m in pure.lookup(token, 8)], token
+
+
+def test_repair_weighs_misreadings_by_the_damage_rate(lexicon):
+    from vnfix.candidates import repair
+    from vnfix.fuzzy import default_index
+
+    def readings(damage):
+        return {c.text: c.logp for c in repair("ctia", lexicon, default_index(), 8, True, damage)}
+
+    rare, common = readings(0.01), readings(0.5)
+    assert max(common, key=common.get) == "của"
+    # a misreading gains ln(0.5 / 0.01); the word as read (no syllable at all) loses a little
+    assert common["của"] - rare["của"] == pytest.approx(math.log(0.5) - math.log(0.01))
+    assert common["ctia"] < rare["ctia"]

@@ -13,6 +13,7 @@ token (``ctia`` → của). The decoder then lets the language model choose.
 from __future__ import annotations
 
 import math
+from functools import partial
 from typing import NamedTuple
 
 import regex
@@ -89,29 +90,29 @@ def _implausible(word: str, low: str) -> bool:
     return word == low and has_marks(low.replace("đ", "d")) and not parse(low)  # (a lone "đ" is a unit)
 
 
-def repair(word: str, lex: Lexicon, index: FuzzyIndex, limit: int, marked: bool, damage: float) -> list[Candidate]:
-    """Readings of a word that OCR may have damaged in any way.
+# How a reading's channel ln-probability depends on the damage rate r (see ``repair``):
+AS_READ = 0  # c: the marks were never written, so any marked sibling is as likely as the word
+READ = 1  # ln(1 - r) + c: the word was read right
+MISREAD = 2  # ln r + c: the OCR channel rewrote it
+EITHER = 3  # max of the two: the channel's best reading is the word itself
 
-    The channel is a mixture: with probability ``1 - damage`` the word was read
-    correctly, otherwise the learned OCR channel rewrote it. In a window where no
-    word carries a mark (``marked`` false) the marks were simply never written,
-    so every syllable with the same unmarked letters is as likely as the word itself.
-    """
+Term = tuple[int, str, int, float]  # lm id, text, one of the four kinds above, c
+
+
+def repair_terms(word: str, lex: Lexicon, index: FuzzyIndex, limit: int, marked: bool) -> list[Term]:
+    """The readings ``repair`` weighs, before the damage rate is known (a word is met at many rates)."""
     asis = keep_as_is(word, lex)
     low = word.lower()
-    lr, lk = math.log(damage), math.log1p(-damage)
-    out: dict[str, Candidate] = {}
+    out: dict[str, Term] = {}
     if not marked:
         for c in restore(word, lex, limit):
-            out[c.text] = c._replace(logp=0.0 if c.text == asis.text or c.lm_id != UNK else lk)
+            out[c.text] = (c.lm_id, c.text, AS_READ if c.text == asis.text or c.lm_id != UNK else READ, 0.0)
     matches = index.lookup(low, limit)
+    vocab = lex.vocab
     for m in matches:
-        if m.syllable in out:
-            continue
-        lp = lr + m.logp
-        if m.syllable == asis.text:
-            lp = max(lk, lp)
-        out[m.syllable] = Candidate(lex.vocab.get(m.syllable, UNK), m.syllable, lp)
+        if m.syllable not in out:
+            out[m.syllable] = (vocab.get(m.syllable, UNK), m.syllable, EITHER if m.syllable == asis.text else MISREAD,
+                               m.logp)
     # In unmarked text a word that some syllable spells unmarked is that syllable, not a foreign word.
     shouting = word.isupper() and len(word) >= 2
     if asis.text not in out and (marked or low not in lex.by_stripped):
@@ -120,12 +121,48 @@ def repair(word: str, lex: Lexicon, index: FuzzyIndex, limit: int, marked: bool,
         penalty = UNK_SPELLING if asis.lm_id == UNK and not acronym_like else 0.0
         if penalty and _implausible(word, low):
             penalty += IMPLAUSIBLE
-        out[asis.text] = asis._replace(logp=lk + penalty)
+        out[asis.text] = (asis.lm_id, asis.text, READ, penalty)
     if shouting:
         acro = lex.acronyms.get(strip_marks(word))
         if acro is not None and acro.lower() not in out:
             # HDND for HĐND is OCR's doing in damaged text; VND in clean text is meant.
-            out[acro.lower()] = Candidate(UNK, acro.lower(), 0.0 if acro in lex.user_acronyms else lr)
+            out[acro.lower()] = (UNK, acro.lower(), AS_READ if acro in lex.user_acronyms else MISREAD, 0.0)
+    return list(out.values())
+
+
+def weigh(terms: list[Term], damage: float) -> list[Candidate]:
+    """``terms`` as candidates for a word in text where a share ``damage`` of words is misread."""
+    lr, lk = math.log(damage), math.log1p(-damage)
+    out: list[Candidate] = []
+    for lm_id, text, kind, c in terms:
+        if kind == AS_READ:
+            lp = c
+        elif kind == READ:
+            lp = lk + c
+        elif kind == MISREAD:
+            lp = lr + c
+        else:
+            lp = max(lk, lr + c)
+        out.append(_candidate((lm_id, text, lp)))
     # Readings far less likely than the best one cannot win against any context; drop them.
-    best = max(c.logp for c in out.values())
-    return [c for c in out.values() if c.logp >= best - HOPELESS]
+    floor = max(c.logp for c in out) - HOPELESS
+    return [c for c in out if c.logp >= floor]
+
+
+_candidate = partial(tuple.__new__, Candidate)  # (no keyword handling: built in bulk)
+
+
+def repair(word: str, lex: Lexicon, index: FuzzyIndex, limit: int, marked: bool, damage: float) -> list[Candidate]:
+    """Readings of a word that OCR may have damaged in any way.
+
+    The channel is a mixture: with probability ``1 - damage`` the word was read
+    correctly, otherwise the learned OCR channel rewrote it. In a window where no
+    word carries a mark (``marked`` false) the marks were simply never written,
+    so every syllable with the same unmarked letters is as likely as the word itself.
+
+    >>> from vnfix.fuzzy import default_index
+    >>> from vnfix.lexicon import default_lexicon
+    >>> repair("ctia", default_lexicon(), default_index(), 8, True, 0.3)[0].text
+    'của'
+    """
+    return weigh(repair_terms(word, lex, index, limit, marked), damage)

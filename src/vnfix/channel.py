@@ -60,6 +60,8 @@ def align(ocr: str, gold: str) -> list[tuple[str, str]]:
 
     >>> align("ctia", "của")
     [('c', 'c'), ('ủ', 'ti'), ('a', 'a')]
+    >>> align("thurc", "thức")
+    [('t', 't'), ('h', 'h'), ('ứ', 'ur'), ('c', 'c')]
     """
     g_sk, o_sk = skeleton(gold), skeleton(ocr)
     pairs: list[tuple[str, str]] = []
@@ -68,15 +70,26 @@ def align(ocr: str, gold: str) -> list[tuple[str, str]]:
         tag, i1, i2, j1, j2 = op.tag, op.src_start, op.src_end, op.dest_start, op.dest_end
         if tag == "equal":
             if pending_g or pending_o:
-                pairs.extend(_split_block(pending_g, pending_o))
+                _flush_block(pairs, pending_g, pending_o)
                 pending_g = pending_o = ""
             pairs.extend(zip(gold[i1:i2], ocr[j1:j2]))
         else:  # runs of replace/insert/delete merge into one block: ủ -> ti
             pending_g += gold[i1:i2]
             pending_o += ocr[j1:j2]
     if pending_g or pending_o:
-        pairs.extend(_split_block(pending_g, pending_o))
+        _flush_block(pairs, pending_g, pending_o)
     return pairs
+
+
+def _flush_block(pairs: list[tuple[str, str]], g: str, o: str) -> None:
+    """Append the rules of a block of edits; a lone character after a letter whose marks were
+    lost is those marks, printed apart (ử read as ``ur``: the horn as ``r``), not a stray insert."""
+    if not g and len(o) == 1 and pairs:
+        last_g, last_o = pairs[-1]
+        if len(last_g) == 1 and len(last_o) == 1 and last_g != last_o:
+            pairs[-1] = (last_g, last_o + o)
+            return
+    pairs.extend(_split_block(g, o))
 
 
 def _split_block(g: str, o: str) -> list[tuple[str, str]]:

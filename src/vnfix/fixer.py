@@ -26,7 +26,7 @@ from typing import Any, NamedTuple, TypeVar
 
 import regex
 
-from .candidates import NUM, UNK, Candidate, is_clean, keep_as_is, repair, restore
+from .candidates import NUM, UNK, Candidate, Term, is_clean, keep_as_is, repair_terms, restore, weigh
 from .config import Config
 from .decode import posteriors, viterbi
 from .fuzzy import FuzzyIndex, build_index, default_channel, default_index
@@ -119,6 +119,25 @@ def _ends_window(line: str, whole: bool = True) -> bool:
     return piece[-1].kind in ("punct", "url", "email")
 
 
+def _list_marker(tokens: list[Token]) -> int | None:
+    """Index of the letter that numbers a list item at the start of a line (``b)``, ``(đ)``), if any.
+
+    Legal and administrative text letters its clauses a), b), đ)...; such a letter stands alone,
+    so the language model would happily read ``b)`` as "bộ)".
+
+    >>> _list_marker(tokenize("  b) Kiểm tra")), _list_marker(tokenize("(c) nội dung")), _list_marker(tokenize("Ba) x"))
+    (1, 1, None)
+    """
+    i = 0
+    while i < len(tokens) and tokens[i].kind == "space":
+        i += 1
+    if i < len(tokens) and tokens[i].text == "(":
+        i += 1
+    if i + 1 < len(tokens) and tokens[i].kind == "word" and len(tokens[i].text) == 1 and tokens[i + 1].text[:1] == ")":
+        return i
+    return None
+
+
 def _check_str(text: object, name: str) -> None:
     if not isinstance(text, str):
         hint = "; decode bytes first, e.g. data.decode('utf-8')" if isinstance(text, (bytes, bytearray)) else ""
@@ -133,9 +152,8 @@ def _kept(word: str, lex: Lexicon) -> list[Candidate]:
     return [keep_as_is(word, lex)]
 
 
-def _repaired(word: str, lex: Lexicon, index: FuzzyIndex, limit: int, marked: bool, damage: float,
-              case: bool | None) -> list[Candidate]:
-    return _with_case(repair(word, lex, index, limit, marked, damage), lex, case)
+def _repaired(terms: list[Term], lex: Lexicon, damage: float, case: bool | None) -> list[Candidate]:
+    return _with_case(weigh(terms, damage), lex, case)
 
 
 def _bucket(rate: float) -> float:
@@ -268,6 +286,7 @@ class Fixer:
         # Asked for every word of every window, and words repeat:
         self._facts = _Remembered(self._word_facts)  # word -> (looks misread, reads as itself)
         self._texts = _Remembered(self._text_of)  # (word, reading) -> the text to write
+        self._terms = _Remembered(self._terms_of)  # (word, marked) -> its readings for any damage rate
 
     @property
     def lexicon(self) -> Lexicon:
@@ -347,7 +366,6 @@ class Fixer:
         # words, shrunk toward the share on its lines (short windows say little on their own).
         line_rate = (sum(li.damaged for li in lines) + 0.5) / (sum(li.words for li in lines) + 1.5)
         damage = _bucket((damaged + LINE_PRIOR * line_rate) / (len(words) + LINE_PRIOR))
-        index = self.index
         kept = True
         for i, s in enumerate(slots):
             if not s.repairable:
@@ -361,8 +379,8 @@ class Fixer:
                 kept = False
                 # OCR output's letter case is as noisy as its letters: case evidence only for typed text.
                 case = None if marked else _case_evidence(w, i)
-                out.append(self._memo(("o", w, marked, damage, case), _repaired, w, lex, index, cfg.max_candidates,
-                                      marked, damage, case))
+                out.append(self._memo(("o", w, marked, damage, case), _repaired, self._terms[w, marked], lex,
+                                      damage, case))
         return None if kept and not cfg.retone and not lex.phrases else out
 
     def _apply_phrases(self, slots: list[_Slot], lattice: list[list[Candidate]]) -> None:
@@ -411,16 +429,21 @@ class Fixer:
 
     def _line_items(self, number: int, line: str, tokens: list[Token], offset: int) -> list[_Item]:
         info = self._line_info(number, [t.text for t in tokens if t.kind == "word"])
+        marker = _list_marker(tokens)
         if not self._protect:
-            return [(tok, offset + tok.start, False, info) for tok in tokens]
+            return [(tok, offset + tok.start, i == marker, info) for i, tok in enumerate(tokens)]
         spans = self._protected_spans(line)
-        return [(tok, offset + tok.start, any(s < tok.end and tok.start < e for s, e in spans), info)
-                for tok in tokens]
+        return [(tok, offset + tok.start, i == marker or any(s < tok.end and tok.start < e for s, e in spans), info)
+                for i, tok in enumerate(tokens)]
 
     def _word_facts(self, word: str) -> tuple[bool, bool]:
         """(looks misread, reads as itself) for a word."""
         clean = is_clean(word, self.lexicon)
         return _looks_damaged(word, clean, self.lexicon), clean
+
+    def _terms_of(self, key: tuple[str, bool]) -> list[Term]:
+        word, marked = key
+        return repair_terms(word, self.lexicon, self.index, self.config.max_candidates, marked)
 
     def _alien(self, word: str) -> bool:
         """A word no syllable spells, even allowing for OCR damage (question, largest, City)."""
@@ -511,7 +534,7 @@ class Fixer:
                     toks.append(Token(pieces[k][0], items[k][0].kind, at))
                     at += len(pieces[k][0])
                 line = self._line_info(info.number, [t.text for t in toks if t.kind == "word"])
-                out.extend((tok, offset + tok.start, False, line) for tok in toks)
+                out.extend((tok, offset + tok.start, items[k][2], line) for k, tok in zip(range(i, j), toks))
             else:
                 text = normalise(text)
                 out.extend(self._line_items(info.number, text, list(iter_tokens(text)), offset))
