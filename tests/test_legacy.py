@@ -379,3 +379,12 @@ def test_property_total_functions(value):
     else:
         for enc in LEGACY_ENCODINGS:
             decode(value, enc)
+
+
+def test_ocr_output_is_not_taken_for_viqr():
+    # OCR of a Unicode scan: a few chunks happen to read as VIQR ("ddi" as đi, "vi." as vị),
+    # among many that no reading repairs.
+    ocr = ("Thuc hién Chi thi s6 28-CT/TW ngay 25/12/2023 ctia B6 Chinh tri vé ting cudng cong tac "
+           "chim soc, gido duc tré em. Cac don vi. ddi sau vao nhiém vu tuyén truyén, phé bién, "
+           "x4y dung kế hoach va t6 chitc thuc hién c6 hiéu qua tai dia phuong, nha truong. ") * 3
+    assert legacy.detect(ocr).encoding is None

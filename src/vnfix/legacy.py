@@ -595,7 +595,11 @@ def _score(chunks: list[str], asis: list[bool], enc: str) -> tuple[float, int, f
             bad += 1  # it produced Vietnamese letters, but not Vietnamese words
     coverage = valid / len(chunks)
     purity = good / (good + 2 * bad) if good else 0.0  # real legacy text almost never spoils a word
-    confidence = purity * (1 - 0.3**good) * min(1.0, coverage / 0.6) ** 2  # legacy text reads as Vietnamese
+    # The right reading repairs a good share of the words that fail as read; a few repairs among
+    # many failing words are chance (OCR output: "ddi" read as đi, "vi." at a sentence end as vị).
+    failing = len(asis) - sum(asis)
+    share = min(1.0, good / (0.3 * failing)) if failing else 1.0
+    confidence = purity * (1 - 0.3**good) * min(1.0, coverage / 0.6) ** 2 * share  # legacy text reads as Vietnamese
     why = f"{enc}: repaired {good} of {len(chunks)} words, spoiled {bad}, {coverage:.0%} Vietnamese after"
     return confidence, good, coverage, why
 
