@@ -43,6 +43,7 @@ _PIECES = regex.compile(r"[-/.:]|[^-/.:]+")
 _SLASHED_PIECE = r"(?:\p{Lu}?[\p{Ll}\p{M}" + OCR_SYMBOLS + r"]*|\p{Lu})"  # a word, or one capital
 _SLASHED_WORDS = regex.compile(_SLASHED_PIECE + r"(?:/" + _SLASHED_PIECE + r")+")
 _DIGIT = regex.compile(r"\d")
+_LETTERS_SLASHED = regex.compile(r"\p{L}(?:/\p{L})+")  # V/v (về việc), K/g (kính gửi): abbreviations
 
 SENTENCE_END = frozenset(".!?;:…")
 
@@ -81,7 +82,7 @@ def iter_tokens(text: str) -> Iterator[Token]:
         if kind == "letters":
             yield Token(s, "word", start)
         elif kind == "joined":
-            if _DIGIT.search(s) or ("/" in s and not _SLASHED_WORDS.fullmatch(s)):
+            if _DIGIT.search(s) or ("/" in s and (not _SLASHED_WORDS.fullmatch(s) or _LETTERS_SLASHED.fullmatch(s))):
                 yield Token(s, "number" if regex.fullmatch(r"\d+(?:[.,]\d+)*", s) else "code", start)
                 continue
             # TP.HCM, Hà Nội-Việt Nam, và/hoặc: words joined by punctuation, not a code.
