@@ -17,6 +17,7 @@ Usage: python scripts/build_lexicons.py [--corpora ../shared/corpora] [--out lex
 from __future__ import annotations
 
 import argparse
+import hashlib
 import json
 import math
 import sys
@@ -26,7 +27,8 @@ from collections import Counter
 from collections.abc import Iterable, Iterator
 from pathlib import Path
 
-sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "src"))
+SRC = Path(__file__).resolve().parents[1] / "src"
+sys.path.insert(0, str(SRC))
 
 from vnfix.lm import BITS, HEADER, SPECIALS, quantize  # noqa: E402
 from vnfix.normalise import normalise  # noqa: E402
@@ -134,6 +136,18 @@ def read_places(corpora: Path) -> list[str]:
                 if i < len(cells) and cells[i]:
                     names.add(normalise(cells[i]))
     return sorted(names)
+
+
+def read_expansions(corpora: Path) -> list[str]:
+    """What the abbreviations stand for (kính gửi, về việc, Ủy ban nhân dân): set phrases of
+    official writing, which the running text has few of."""
+    out = set()
+    for line in (corpora / "syllables-soe-vinorm/abbreviations.txt").read_text(encoding="utf-8").splitlines():
+        for phrase in line.split(":", 1)[-1].split(","):
+            parts = normalise(phrase.strip()).lower().split()
+            if len(parts) >= 2 and all(parse(p) for p in parts):
+                out.add(" ".join(normalize_tone(p) for p in parts))
+    return sorted(out)
 
 
 def read_acronyms(corpora: Path) -> list[str]:
@@ -266,32 +280,45 @@ def write_lm(path: Path, uni_lp: list[float], uni_bo: list[float], bigrams: dict
             f.write(a.tobytes())
 
 
+def code_fingerprint() -> str:
+    """A short hash of the modules that decide how the corpora are tokenized and counted."""
+    h = hashlib.sha256()
+    for name in ("normalise", "syllable", "tokenize"):
+        h.update((SRC / "vnfix" / f"{name}.py").read_bytes())
+    return h.hexdigest()[:12]
+
+
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     root = Path(__file__).resolve().parents[1]
     ap.add_argument("--corpora", type=Path, default=root.parent / "shared" / "corpora")
     ap.add_argument("--out", type=Path, default=root / "lexicons")
     ap.add_argument("--cache", type=Path, default=root / "build" / "cache",
-                    help="where tokenized corpora are kept between builds (delete it when the corpora change)")
+                    help="where tokenized corpora are kept between builds, per version of the tokenizer "
+                         "(delete it when the corpora change)")
     ap.add_argument("--weight", action="append", default=[], metavar="REL=N",
                     help="count corpus REL (as in RUNNING_TEXT) N times, e.g. ud-vtb/train.txt=5")
     ap.add_argument("--min-trigram", type=int, default=MIN_TRIGRAM)
     args = ap.parse_args()
     args.out.mkdir(parents=True, exist_ok=True)
+    args.cache = args.cache / code_fingerprint()  # a change of tokenizer or syllable model starts afresh
     args.cache.mkdir(parents=True, exist_ok=True)
     weights = {k: int(v) for k, v in (w.split("=") for w in args.weight)}
 
     words = read_words(args.corpora)
     places = read_places(args.corpora)
     acronyms = read_acronyms(args.corpora)
+    expansions = read_expansions(args.corpora)
     vocab = Vocab()
     vocab_file = args.cache / "vocab.json"
     if vocab_file.exists():
         vocab.ids = json.loads(vocab_file.read_text(encoding="utf-8"))
-    print(f"{len(words)} words, {len(places)} place names, {len(acronyms)} acronyms", file=sys.stderr)
-    # Dictionary words and place names enter the LM as short texts of their own, so that
-    # rare names (Tam Đường, An Lão) have bigram evidence even if the running text lacks them.
-    tri, uni = count_ngrams(args.corpora, vocab, [(words, 1), (places, 3)], weights, args.cache)
+    print(f"{len(words)} words, {len(places)} place names, {len(acronyms)} acronyms, {len(expansions)} expansions",
+          file=sys.stderr)
+    # Dictionary words, place names and abbreviation expansions enter the LM as short texts of
+    # their own, so that rare names (Tam Đường, An Lão) and set phrases (kính gửi) have bigram
+    # evidence even if the running text lacks them.
+    tri, uni = count_ngrams(args.corpora, vocab, [(words, 1), (places, 3), (expansions, 1)], weights, args.cache)
     vocab_file.write_text(json.dumps(vocab.ids, ensure_ascii=False), encoding="utf-8")
 
     names = [""] * len(vocab.ids)

@@ -2,8 +2,8 @@
 
 Each token has a kind. Only ``word`` tokens are ever repaired; numbers, codes
 (``28-CT/TW``, ``121/2020/QH14``, ``25/12/2023``), URLs and e-mails pass through
-byte for byte. OCR-damaged words such as ``s6``, ``B6``, ``x&`` or ``tré¢`` are
-words: a letter next to a digit or a stray symbol is how OCR misreads a mark.
+byte for byte. OCR-damaged words such as ``s6``, ``B6``, ``x&``, ``tré¢`` or ``1&``
+are words: a letter next to a digit or a stray symbol is how OCR misreads a mark.
 
 >>> [(t.text, t.kind) for t in tokenize("Chi s6 28-CT/TW.")]
 [('Chi', 'word'), (' ', 'space'), ('s6', 'word'), (' ', 'space'), ('28-CT/TW', 'code'), ('.', 'punct')]
@@ -43,6 +43,9 @@ _PIECES = regex.compile(r"[-/.:]|[^-/.:]+")
 _SLASHED_PIECE = r"(?:\p{Lu}?[\p{Ll}\p{M}" + OCR_SYMBOLS + r"]*|\p{Lu})"  # a word, or one capital
 _SLASHED_WORDS = regex.compile(_SLASHED_PIECE + r"(?:/" + _SLASHED_PIECE + r")+")
 _DIGIT = regex.compile(r"\d")
+# Digits with & or ¢ and nothing else: no number or amount is written so (¢ is no Vietnamese
+# currency); € £ ¥ § next to digits are amounts and sections (5€, §3), left alone.
+_MISREAD_DIGITS = regex.compile(r"(?=.*[&¢])(?=.*\d)[\d&¢€¥£§]+")
 _LETTERS_SLASHED = regex.compile(r"\p{L}(?:/\p{L})+")  # V/v (về việc), K/g (kính gửi): abbreviations
 
 SENTENCE_END = frozenset(".!?;:…")
@@ -67,7 +70,11 @@ def _word_kind(text: str) -> Kind:
     if text.isalpha():
         return "word"
     if not _HAS_LETTER.search(text):
-        return "number" if text.isdigit() else "punct" if len(text) == 1 else "code"
+        if len(text) == 1:
+            return "number" if text.isdigit() else "punct"
+        if len(text) <= 4 and _MISREAD_DIGITS.fullmatch(text):
+            return "word"  # 1& (lệ), ¢6 (có): digits and symbols OCR printed for letters
+        return "number" if text.isdigit() else "code"
     if _DIGIT_RUN.search(text) or _ALNUM_CODE.fullmatch(text):
         return "code"  # QH14, H5N1, S6363: identifiers, not damaged syllables
     return "word"
