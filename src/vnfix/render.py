@@ -2,6 +2,8 @@
 
 >>> render("NGUOI", "người", "old"), render("Hoa", "hòa", "new"), render("hoà", "hòa", "old")
 ('NGƯỜI', 'Hoà', 'hoà')
+>>> render("Iy", "lý", "old"), render("IY", "lý", "old"), render("Ly", "lý", "old")
+('lý', 'LÝ', 'Lý')
 """
 
 from __future__ import annotations
@@ -19,4 +21,6 @@ def render(original: str, chosen: str, style: ToneStyle) -> str:
     if (normalize_tone(low) if parse(low) else low) == chosen:
         return original
     text = normalize_tone(chosen, style) if style != "old" else chosen
+    if original[:1] == "I" and chosen[:1] == "l" and not any(c.isupper() for c in original[1:]):
+        return text  # "Iy": a lower-case l that OCR read as a capital I, not a capital (lý)
     return apply_case(original, text)
