@@ -30,6 +30,7 @@ from pathlib import Path
 SRC = Path(__file__).resolve().parents[1] / "src"
 sys.path.insert(0, str(SRC))
 
+from vnfix.candidates import SYMBOL_READINGS  # noqa: E402
 from vnfix.lm import BITS, HEADER, SPECIALS, quantize  # noqa: E402
 from vnfix.normalise import normalise  # noqa: E402
 from vnfix.syllable import normalize_tone, parse  # noqa: E402
@@ -57,7 +58,7 @@ class Vocab:
         """LM id of a word token, via a per-surface cache (parse is the slow part)."""
         got = self.cache.get(word)
         if got is None:
-            low = word.lower()
+            low = SYMBOL_READINGS.get(word, word.lower())  # (& is read "và")
             got = self.ids.setdefault(normalize_tone(low), len(self.ids)) if parse(low) else SPECIALS.index("<unk>")
             self.cache[word] = got
         return got

@@ -44,11 +44,16 @@ class Candidate(NamedTuple):
     logp: float
 
 
+# Symbols that are words in their own right, and the syllable the language model reads them as.
+SYMBOL_READINGS = {"&": "và"}
+
+
 def keep_as_is(word: str, lex: Lexicon) -> Candidate:
-    """The token read as itself: a known syllable keeps its LM id, anything else is <unk>."""
+    """The token read as itself: a known syllable keeps its LM id (``&`` reads as "và"),
+    anything else is <unk>."""
     low = word.lower()
     canon = normalize_tone(low) if parse(low) else low
-    return Candidate(lex.vocab.get(canon, UNK), canon, 0.0)
+    return Candidate(lex.vocab.get(SYMBOL_READINGS.get(canon, canon), UNK), canon, 0.0)
 
 
 def restore(word: str, lex: Lexicon, limit: int = 8) -> list[Candidate]:
@@ -75,7 +80,7 @@ def is_clean(word: str, lex: Lexicon) -> bool:
     low = word.lower()
     if parse(low):
         return normalize_tone(low) in lex.vocab or low in lex.user_words
-    return word.isupper() and word in lex.acronyms.values()
+    return low in SYMBOL_READINGS or word.isupper() and word in lex.acronyms.values()
 
 
 _DAMAGE_MARK = regex.compile(r"[\d" + OCR_SYMBOLS + r"]")

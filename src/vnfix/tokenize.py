@@ -20,6 +20,9 @@ Kind = Literal["word", "number", "code", "url", "email", "punct", "space", "newl
 
 # Symbols an English OCR engine prints for Vietnamese marked letters (tré¢, Hi€u, k¥, x&).
 OCR_SYMBOLS = "&¢€¥£§"
+# ... of which these, standing alone, are words too: & is read "và", and OCR prints & and ¢ for
+# a whole short syllable (ở, có). (A lone ¥ € £ § goes with an amount or a section: punctuation.)
+LONE_SYMBOLS = "&¢"
 _URL_START = r"(?:https?|ftp)://|www\."  # a URL starts here: nothing before it may join across
 _WORDCHARS = r"[\p{L}\p{M}\p{N}" + OCR_SYMBOLS + r"]"
 _PATTERN = regex.compile(
@@ -71,7 +74,7 @@ def _word_kind(text: str) -> Kind:
         return "word"
     if not _HAS_LETTER.search(text):
         if len(text) == 1:
-            return "number" if text.isdigit() else "punct"
+            return "number" if text.isdigit() else "word" if text in LONE_SYMBOLS else "punct"
         if len(text) <= 4 and _MISREAD_DIGITS.fullmatch(text):
             return "word"  # 1& (lệ), ¢6 (có): digits and symbols OCR printed for letters
         return "number" if text.isdigit() else "code"
