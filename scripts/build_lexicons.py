@@ -284,7 +284,7 @@ def write_lm(path: Path, uni_lp: list[float], uni_bo: list[float], bigrams: dict
 def code_fingerprint() -> str:
     """A short hash of the modules that decide how the corpora are tokenized and counted."""
     h = hashlib.sha256()
-    for name in ("normalise", "syllable", "tokenize"):
+    for name in ("candidates", "normalise", "syllable", "tokenize"):
         h.update((SRC / "vnfix" / f"{name}.py").read_bytes())
     return h.hexdigest()[:12]
 

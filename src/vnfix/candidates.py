@@ -31,7 +31,7 @@ NUM = SPECIALS.index("<num>")
 UNK_SPELLING = math.log(1 / 5000)
 # ... and far fewer unknown words are spelled like OCR damage: a digit or an OCR symbol among
 # lower-case letters (16i, ho1, tri€t), or marks on letters no Vietnamese syllable has (soéng).
-IMPLAUSIBLE = math.log(1 / 10)
+IMPLAUSIBLE = math.log(1 / 100)
 HOPELESS = 10.0  # nats below the best reading of a word
 ACRONYM_LOGP = -6.0  # an all-caps word whose best syllable reads worse than this is an acronym
 
