@@ -431,6 +431,8 @@ class Fixer:
         info = self._line_info(number, [t.text for t in tokens if t.kind == "word"])
         marker = _list_marker(tokens)
         if not self._protect:
+            if marker is None:
+                return [(tok, offset + tok.start, False, info) for tok in tokens]
             return [(tok, offset + tok.start, i == marker, info) for i, tok in enumerate(tokens)]
         spans = self._protected_spans(line)
         return [(tok, offset + tok.start, i == marker or any(s < tok.end and tok.start < e for s, e in spans), info)
