@@ -711,3 +711,15 @@ def test_tcvn3_capital_restoration_is_linear():
     code = ("from vnfix import legacy\nlegacy.to_unicode('µ ' * 20_000, 'tcvn3')\n"
             "legacy.to_unicode('X· ' * 14_000, 'tcvn3')\n")
     assert _finishes_within(code, 4)
+
+
+@pytest.mark.parametrize("text", [
+    "x&@0243.22.33.111 nhifng ﬁ\x85\x85\x85\x85\x85\r\n cua PHAP Cộng ệngười người người người người người",
+    "Lién hé: c6@truong.edu va x&@0243.22.33.111",
+])
+def test_a_word_touching_an_at_sign_is_not_repaired_into_an_email(text):
+    # (found by the fuzzer: "x&" repaired to "xã" made "xã@0243.22.33.111" an e-mail address)
+    out = vnfix.fix_text(text)
+    kinds = [t.kind for t in vnfix.tokenize(out)]
+    assert kinds == [t.kind for t in vnfix.tokenize(text)]
+    assert vnfix.fix_text(out) == out

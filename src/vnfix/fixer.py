@@ -119,23 +119,31 @@ def _ends_window(line: str, whole: bool = True) -> bool:
     return piece[-1].kind in ("punct", "url", "email")
 
 
-def _list_marker(tokens: list[Token]) -> int | None:
-    """Index of the letter that numbers a list item at the start of a line (``b)``, ``(đ)``), if any.
+def _as_written(line: str, tokens: list[Token]) -> set[int]:
+    """Indices of the words of a line that are kept as written whatever they look like.
 
-    Legal and administrative text letters its clauses a), b), đ)...; such a letter stands alone,
-    so the language model would happily read ``b)`` as "bộ)".
+    - The letter that numbers a clause at the start of a line (``b)``, ``(đ)``): legal and
+      administrative text letters its clauses a), b), đ)..., and such a letter stands alone,
+      so the language model would happily read ``b)`` as "bộ)".
+    - A word touching an ``@``: repaired, it could make an e-mail address of what is not one
+      (``x&@0243.22.33.111`` would become ``xã@0243.22.33.111``).
 
-    >>> _list_marker(tokenize("  b) Kiểm tra")), _list_marker(tokenize("(c) nội dung")), _list_marker(tokenize("Ba) x"))
-    (1, 1, None)
+    >>> [sorted(_as_written(s, tokenize(s))) for s in ("  b) Kiểm tra", "(c) nội dung", "Ba) x", "x&@0243 và")]
+    [[1], [1], [], [0]]
     """
+    out: set[int] = set()
     i = 0
     while i < len(tokens) and tokens[i].kind == "space":
         i += 1
     if i < len(tokens) and tokens[i].text == "(":
         i += 1
     if i + 1 < len(tokens) and tokens[i].kind == "word" and len(tokens[i].text) == 1 and tokens[i + 1].text[:1] == ")":
-        return i
-    return None
+        out.add(i)
+    if "@" in line:
+        for i, tok in enumerate(tokens):
+            if tok.text == "@":
+                out.update(j for j in (i - 1, i + 1) if 0 <= j < len(tokens) and tokens[j].kind == "word")
+    return out
 
 
 def _check_str(text: object, name: str) -> None:
@@ -429,13 +437,13 @@ class Fixer:
 
     def _line_items(self, number: int, line: str, tokens: list[Token], offset: int) -> list[_Item]:
         info = self._line_info(number, [t.text for t in tokens if t.kind == "word"])
-        marker = _list_marker(tokens)
+        kept = _as_written(line, tokens)
         if not self._protect:
-            if marker is None:
+            if not kept:
                 return [(tok, offset + tok.start, False, info) for tok in tokens]
-            return [(tok, offset + tok.start, i == marker, info) for i, tok in enumerate(tokens)]
+            return [(tok, offset + tok.start, i in kept, info) for i, tok in enumerate(tokens)]
         spans = self._protected_spans(line)
-        return [(tok, offset + tok.start, i == marker or any(s < tok.end and tok.start < e for s, e in spans), info)
+        return [(tok, offset + tok.start, i in kept or any(s < tok.end and tok.start < e for s, e in spans), info)
                 for i, tok in enumerate(tokens)]
 
     def _word_facts(self, word: str) -> tuple[bool, bool]:
