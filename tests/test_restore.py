@@ -97,3 +97,11 @@ def test_a_narrow_beam_still_keeps_every_reading_in_play(beam):
     fixer = Fixer(repair="diacritics", beam=beam)
     assert fixer.fix_text("Ong Chuong lung tung") == "Ông Chương lúng túng"
     assert fixer.fix_text("Hung sung sot nhan ra") == "Hưng sửng sốt nhận ra"
+
+
+@pytest.mark.parametrize("text", ["CẢ NƯỚC", "TỔ CHỨC CÁC HOẠT ĐỘNG", "yucA CẢ%", "HĐND TỈNH"])
+def test_capitals_with_marks_stay_even_where_their_letters_spell_an_acronym(text):
+    # (found by the fuzzer: CẢ became CA, the acronym of Công an, and a second pass restored CẢ)
+    out = fix_text(text, repair="diacritics")
+    assert out == text
+    assert fix_text(out, repair="diacritics") == out

@@ -62,13 +62,13 @@ def restore(word: str, lex: Lexicon, limit: int = 8) -> list[Candidate]:
     A word that already carries valid marks is kept; an upper-case acronym
     that lost its Đ gets it back (HDND → HĐND); an unknown word stays itself.
     """
-    if word.isupper() and len(word) >= 2:
-        acro = lex.acronyms.get(strip_marks(word))
-        if acro is not None and acro != word:
-            return [Candidate(UNK, acro.lower(), 0.0)]
     low = word.lower()
     if has_marks(low):
-        return [keep_as_is(word, lex)]
+        return [keep_as_is(word, lex)]  # (CẢ is cả, though CA is an acronym too)
+    if word.isupper() and len(word) >= 2:
+        acro = lex.acronyms.get(word)
+        if acro is not None and acro != word:
+            return [Candidate(UNK, acro.lower(), 0.0)]
     bucket = lex.by_stripped.get(low)
     if not bucket:
         return [keep_as_is(word, lex)]
