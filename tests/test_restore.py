@@ -105,3 +105,11 @@ def test_capitals_with_marks_stay_even_where_their_letters_spell_an_acronym(text
     out = fix_text(text, repair="diacritics")
     assert out == text
     assert fix_text(out, repair="diacritics") == out
+
+
+@pytest.mark.parametrize("text", ["m&m}=\x07&1\nDA\nu=mm=\x07}2&&\nDAr1&&PomDA\x17N\x07}1&&@o", "DA\nu va"])
+def test_an_acronym_given_its_marks_is_context_as_the_next_pass_reads_it(text):
+    # (found by the fuzzer: DA became ĐA, read as an unknown word; a second pass read it as the
+    # syllable đa, and the word after it changed)
+    out = fix_text(text, repair="diacritics")
+    assert fix_text(out, repair="diacritics") == out

@@ -68,7 +68,7 @@ def restore(word: str, lex: Lexicon, limit: int = 8) -> list[Candidate]:
     if word.isupper() and len(word) >= 2:
         acro = lex.acronyms.get(word)
         if acro is not None and acro != word:
-            return [Candidate(UNK, acro.lower(), 0.0)]
+            return [keep_as_is(acro, lex)]  # (read as the next pass will read it: ĐA is đa)
     bucket = lex.by_stripped.get(low)
     if not bucket:
         return [keep_as_is(word, lex)]
@@ -131,7 +131,8 @@ def repair_terms(word: str, lex: Lexicon, index: FuzzyIndex, limit: int, marked:
         acro = lex.acronyms.get(strip_marks(word))
         if acro is not None and acro.lower() not in out:
             # HDND for HĐND is OCR's doing in damaged text; VND in clean text is meant.
-            out[acro.lower()] = (UNK, acro.lower(), AS_READ if acro in lex.user_acronyms else MISREAD, 0.0)
+            out[acro.lower()] = (keep_as_is(acro, lex).lm_id, acro.lower(),
+                                 AS_READ if acro in lex.user_acronyms else MISREAD, 0.0)
     return list(out.values())
 
 
