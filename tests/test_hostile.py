@@ -716,9 +716,11 @@ def test_tcvn3_capital_restoration_is_linear():
 @pytest.mark.parametrize("text", [
     "x&@0243.22.33.111 nhifng ﬁ\x85\x85\x85\x85\x85\r\n cua PHAP Cộng ệngười người người người người người",
     "Lién hé: c6@truong.edu va x&@0243.22.33.111",
+    "/-e&/x\x06eC\ufffd-a/x\x06eC",
 ])
-def test_a_word_touching_an_at_sign_is_not_repaired_into_an_email(text):
-    # (found by the fuzzer: "x&" repaired to "xã" made "xã@0243.22.33.111" an e-mail address)
+def test_a_repair_never_makes_an_email_or_an_abbreviation_of_its_neighbours(text):
+    # (found by the fuzzer: "x&" repaired to "xã" made "xã@0243.22.33.111" an e-mail address,
+    # and "e&" repaired to "e" made "e/x" an abbreviation like V/v)
     out = vnfix.fix_text(text)
     kinds = [t.kind for t in vnfix.tokenize(out)]
     assert kinds == [t.kind for t in vnfix.tokenize(text)]

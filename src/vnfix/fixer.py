@@ -126,10 +126,11 @@ def _as_written(line: str, tokens: list[Token]) -> set[int]:
       administrative text letters its clauses a), b), đ)..., and such a letter stands alone,
       so the language model would happily read ``b)`` as "bộ)".
     - A word touching an ``@``: repaired, it could make an e-mail address of what is not one
-      (``x&@0243.22.33.111`` would become ``xã@0243.22.33.111``).
+      (``x&@0243.22.33.111`` would become ``xã@0243.22.33.111``); and two words either side of
+      a slash when one is a single letter: repaired, they could make an abbreviation like V/v.
 
-    >>> [sorted(_as_written(s, tokenize(s))) for s in ("  b) Kiểm tra", "(c) nội dung", "Ba) x", "x&@0243 và")]
-    [[1], [1], [], [0]]
+    >>> [sorted(_as_written(s, tokenize(s))) for s in ("  b) Kiểm tra", "(c) nội dung", "x&@0243", "e&/x", "va/hoac")]
+    [[1], [1], [0], [0, 2], []]
     """
     out: set[int] = set()
     i = 0
@@ -139,10 +140,17 @@ def _as_written(line: str, tokens: list[Token]) -> set[int]:
         i += 1
     if i + 1 < len(tokens) and tokens[i].kind == "word" and len(tokens[i].text) == 1 and tokens[i + 1].text[:1] == ")":
         out.add(i)
-    if "@" in line:
+    if "@" in line or "/" in line:
+        n = len(tokens)
         for i, tok in enumerate(tokens):
-            if tok.text == "@":
-                out.update(j for j in (i - 1, i + 1) if 0 <= j < len(tokens) and tokens[j].kind == "word")
+            if tok.text == "/":
+                if not (0 < i < n - 1 and "word" == tokens[i - 1].kind == tokens[i + 1].kind):
+                    continue
+                if len(tokens[i - 1].text) != 1 and len(tokens[i + 1].text) != 1:
+                    continue
+            elif tok.text != "@":
+                continue
+            out.update(j for j in (i - 1, i + 1) if 0 <= j < n and tokens[j].kind == "word")
     return out
 
 
