@@ -168,10 +168,6 @@ def _kept(word: str, lex: Lexicon) -> list[Candidate]:
     return [keep_as_is(word, lex)]
 
 
-def _repaired(terms: list[Term], lex: Lexicon, damage: float, case: bool | None) -> list[Candidate]:
-    return _with_case(weigh(terms, damage), lex, case)
-
-
 def _bucket(rate: float) -> float:
     """The step nearest ``rate`` (the lower one on a tie)."""
     i = bisect_left(DAMAGE_STEPS, rate)
@@ -395,8 +391,7 @@ class Fixer:
                 kept = False
                 # OCR output's letter case is as noisy as its letters: case evidence only for typed text.
                 case = None if marked else _case_evidence(w, i)
-                out.append(self._memo(("o", w, marked, damage, case), _repaired, self._terms[w, marked], lex,
-                                      damage, case))
+                out.append(self._memo(("o", w, marked, damage, case), self._repaired, w, marked, damage, case))
         return None if kept and not cfg.retone and not lex.phrases else out
 
     def _apply_phrases(self, slots: list[_Slot], lattice: list[list[Candidate]]) -> None:
@@ -458,6 +453,9 @@ class Fixer:
         """(looks misread, reads as itself) for a word."""
         clean = is_clean(word, self.lexicon)
         return _looks_damaged(word, clean, self.lexicon), clean
+
+    def _repaired(self, word: str, marked: bool, damage: float, case: bool | None) -> list[Candidate]:
+        return _with_case(weigh(self._terms[word, marked], damage), self.lexicon, case)
 
     def _terms_of(self, key: tuple[str, bool]) -> list[Term]:
         word, marked = key
