@@ -21,6 +21,7 @@ from __future__ import annotations
 from bisect import bisect_left
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, replace
+from functools import partial
 from pathlib import Path
 from typing import Any, NamedTuple, TypeVar
 
@@ -279,6 +280,7 @@ class _Slot(NamedTuple):
     line: _Line
 
 
+_token = partial(tuple.__new__, Token)  # (no keyword handling: made in bulk)
 _OCR_MARK = regex.compile(r"[^\x00-\x7f]|\d")  # a mark, an OCR symbol, or a digit inside a word
 
 
@@ -469,12 +471,10 @@ class Fixer:
         return not best or best[0].logp < ALIEN_LOGP
 
     def _line_info(self, number: int, words: list[str]) -> _Line:
-        marked = any(_OCR_MARK.search(w) for w in words)
+        marked = _OCR_MARK.search(" ".join(words)) is not None
         damaged = 0
         if self.config.repair == "ocr":  # (restoring diacritics never asks how damaged a line is)
-            # (capitalised words are left out: a line's first word is capitalised whatever it is)
-            facts = self._facts
-            damaged = sum(facts[w][0] and (w.islower() or not w.isalpha()) for w in words)
+            damaged = self._damaged(words)
         foreign = False
         if not marked and len(words) >= 3:
             # Stripped Vietnamese is spelled by syllables; English and code mostly are not.
@@ -482,6 +482,23 @@ class Fixer:
             alien = sum(self._alien(w) for w in words if w.lower() not in stripped)
             foreign = alien >= 2 and alien >= FOREIGN_SHARE * len(words)
         return _Line(number, marked, len(words), damaged, foreign)
+
+    def _damaged(self, words: Iterable[str]) -> int:
+        """How many of ``words`` look misread (capitalised words are left out: a line's first word
+        is capitalised whatever it is)."""
+        facts = self._facts
+        return sum(facts[w][0] and (w.islower() or not w.isalpha()) for w in words)
+
+    def _relined(self, info: _Line, changes: list[tuple[str, str]], words: list[str]) -> _Line:
+        """The facts of line ``info`` once a pass made ``changes`` ((old, new) words): ``words`` now.
+
+        A line that has marks after the pass is not foreign, so only its count of misread-looking
+        words changes, by what the changed words contribute (most lines: the full count is not redone).
+        """
+        if not _OCR_MARK.search(" ".join([new for _, new in changes])):
+            return self._line_info(info.number, words)
+        damaged = info.damaged - self._damaged([old for old, _ in changes]) + self._damaged([new for _, new in changes])
+        return _Line(info.number, True, info.words, damaged, False)
 
     def _run(self, lines: Iterable[str], explain: bool) -> Iterator[_Piece]:
         """(output text, edit or None, input text) for every token of the normalised input, in order."""
@@ -542,15 +559,16 @@ class Fixer:
                 i = j
                 continue
             offset = items[i][1] - items[i][0].start
-            text = "".join([p[0] for p in pieces[i:j]])
+            texts = [p[0] for p in pieces[i:j]]
+            text = "".join(texts)
             if not self._protect and self._stays_apart(items, i, j, changed) and normalise(text) == text:
+                kinds = [item[0].kind for item in items[i:j]]
+                line = self._relined(info, [(pieces[k][2], pieces[k][0]) for k in changed],
+                                     [t for t, kind in zip(texts, kinds) if kind == "word"])
                 at = 0
-                toks: list[Token] = []
-                for k in range(i, j):
-                    toks.append(Token(pieces[k][0], items[k][0].kind, at))
-                    at += len(pieces[k][0])
-                line = self._line_info(info.number, [t.text for t in toks if t.kind == "word"])
-                out.extend((tok, offset + tok.start, items[k][2], line) for k, tok in zip(range(i, j), toks))
+                for t, kind, item in zip(texts, kinds, items[i:j]):
+                    out.append((_token((t, kind, at)), offset + at, item[2], line))
+                    at += len(t)
             else:
                 text = normalise(text)
                 out.extend(self._line_items(info.number, text, list(iter_tokens(text)), offset))
@@ -559,12 +577,21 @@ class Fixer:
 
     @staticmethod
     def _stays_apart(items: list[_Item], i: int, j: int, changed: list[int]) -> bool:
-        """True when every changed word of line ``items[i:j]`` is bounded by spaces or plain punctuation."""
+        """True when every changed word of line ``items[i:j]`` is bounded by spaces or plain punctuation.
+
+        A joiner ("." "/" "-" ...) next to the word is plain too when a space or the line's end lies
+        beyond it: nothing is there to join with (the full stop after a word, most often).
+        """
         for k in changed:
-            for n in (k - 1, k + 1):
+            for n, beyond in ((k - 1, k - 2), (k + 1, k + 2)):
                 if i <= n < j:
                     tok = items[n][0]
-                    if tok.kind not in ("space", "newline") and (tok.kind != "punct" or tok.text in _JOINERS):
+                    kind = tok.kind
+                    if kind == "space" or kind == "newline":
+                        continue
+                    if kind != "punct":
+                        return False
+                    if tok.text in _JOINERS and i <= beyond < j and items[beyond][0].kind not in ("space", "newline"):
                         return False
         return True
 
