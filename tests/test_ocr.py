@@ -184,10 +184,11 @@ def test_channel_train_learns_rewrites(tmp_path):
 
 
 @pytest.mark.parametrize(("damaged", "foreign"), [("16i", "lion"), ("céac", "ceac"), ("huyén", "huyen"), ("tri€t", "triet"),
-                                                   ("ho1", "hoi")])
+                                                   ("ho1", "hoi"), ("Huyén", "Huyen"), ("Tri€t", "Triet")])
 def test_spellings_like_ocr_damage_are_unlikely_as_written(lexicon, damaged, foreign):
     """Kept as read, a word spelled like OCR damage (a digit or symbol among letters, marks no
-    syllable has) costs more than an unknown word spelled like a word."""
+    syllable has) costs more than an unknown word spelled like a word, capitalised or not
+    (a capital makes Huyen a possible name, not Huyén)."""
     from vnfix.candidates import IMPLAUSIBLE, UNK, keep_as_is, repair
     from vnfix.fuzzy import default_index
 

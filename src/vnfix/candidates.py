@@ -86,13 +86,17 @@ def is_clean(word: str, lex: Lexicon) -> bool:
 _DAMAGE_MARK = regex.compile(r"[\d" + OCR_SYMBOLS + r"]")
 
 
-def _implausible(word: str, low: str) -> bool:
-    """A lower-case word spelled the way OCR damages syllables, not the way words are written."""
+def implausible(word: str, low: str) -> bool:
+    """A lower-case or Title-case word spelled the way OCR damages syllables, not the way words are written.
+
+    >>> [implausible(w, w.lower()) for w in ("ho1", "Huyén", "huyện", "Huyen", "HUYÉN")]
+    [True, True, False, False, False]
+    """
     if not any(c.islower() for c in word):
         return False
     if _DAMAGE_MARK.search(word):
         return True
-    return word == low and has_marks(low.replace("đ", "d")) and not parse(low)  # (a lone "đ" is a unit)
+    return word[1:] == low[1:] and has_marks(low.replace("đ", "d")) and not parse(low)  # (a lone "đ" is a unit)
 
 
 # How a reading's channel ln-probability depends on the damage rate r (see ``repair``):
@@ -124,7 +128,7 @@ def repair_terms(word: str, lex: Lexicon, index: FuzzyIndex, limit: int, marked:
         # An unknown all-caps word far from any syllable is an acronym (VND, THCS), not a misreading.
         acronym_like = shouting and all(m.logp < ACRONYM_LOGP for m in matches)
         penalty = UNK_SPELLING if asis.lm_id == UNK and not acronym_like else 0.0
-        if penalty and _implausible(word, low):
+        if penalty and implausible(word, low):
             penalty += IMPLAUSIBLE
         out[asis.text] = (asis.lm_id, asis.text, READ, penalty)
     if shouting:
