@@ -208,6 +208,10 @@ IDEMPOTENCE_REGRESSIONS = [
     "SO: 61/2020/CT/TU La Gi. neay 28 thing 3 ndm 2020 ",
     # 'Idi hiva' -> 'Lợi hiva' -> 'Lời hứa'
     "hoach vé mét chinh pha théng nhat. Du co Idi hiva ve mot chinh pha bau cw’ dan chu va mot ",
+    # Each pass gave one more line marks, which changed the line before it: more lines than
+    # passes (found by the fuzzer with retone=True, between control characters)
+    "D\nH@v-D\nv-D\nD@v-D\nF-Do",
+    "D\x0bH@v\ufffdD\x0bv\ufffdD\x0bD@v\ufffdD\x0bF\ufffdDo",
 ]
 
 

@@ -39,7 +39,11 @@ from .tokenize import Token, iter_tokens, tokenize
 
 MAX_WINDOW = 200  # words; bounds memory and latency on text without punctuation
 MAX_ROUNDS = 4  # decodings of one window, at most, on the way to a fixed point
-MAX_PASSES = 4  # passes over one block, at most, on the way to a fixed point
+# Passes over one block on the way to a fixed point: at least MIN_PASSES, and one more per line of
+# the block (a line given marks makes its window "marked", which can change the line before it,
+# and so on up the block), up to MAX_PASSES.
+MIN_PASSES = 4
+MAX_PASSES = 64
 BLOCK_CHARS = 64 * 1024  # a longer block (text without punctuation) is streamed in one pass
 # Window damage rates are rounded to the nearest of these steps, so that candidate lists can be memoised.
 DAMAGE_STEPS = (0.01, 0.02, 0.05, 0.1, 0.15, 0.2, 0.3, 0.4, 0.5, 0.6, 0.7, 0.8, 0.9)
@@ -505,17 +509,19 @@ class Fixer:
         base = 0
         for block, settle in _blocks(lines):
             # (restoring marks needs no second pass: see _decode_round)
-            settle = settle and self.config.repair != "diacritics"
-            pieces = self._settle(block, explain, base) if settle else self._pass(self._tokens(block, base), explain)
+            if settle and self.config.repair != "diacritics" and isinstance(block, list):
+                pieces: Iterable[_Piece] = self._settle(block, explain, base)
+            else:
+                pieces = self._pass(self._tokens(block, base), explain)
             for piece in pieces:
                 base += len(piece[2])
                 yield piece
 
-    def _settle(self, block: Iterable[str], explain: bool, base: int) -> list[_Piece]:
+    def _settle(self, block: list[str], explain: bool, base: int) -> list[_Piece]:
         """One block, fixed again while a pass still changes it (see the module notes)."""
         items = list(self._tokens(block, base))
         out = last = list(self._pass(items, explain))
-        for _ in range(MAX_PASSES - 1):
+        for _ in range(min(MAX_PASSES, max(MIN_PASSES, len(block) + 2)) - 1):
             if all(text == original for text, _, original in last):
                 break
             items = self._again(items, last)
