@@ -34,7 +34,7 @@ from .fuzzy import FuzzyIndex, build_index, default_channel, default_index
 from .lexicon import Lexicon, default_lexicon
 from .normalise import normalise
 from .render import render
-from .syllable import normalize_tone, strip_marks
+from .syllable import normalize_tone, parse, strip_marks
 from .tokenize import Token, iter_tokens, tokenize
 
 MAX_WINDOW = 200  # words; bounds memory and latency on text without punctuation
@@ -157,6 +157,17 @@ def _as_written(line: str, tokens: list[Token]) -> set[int]:
                 continue
             out.update(j for j in (i - 1, i + 1) if 0 <= j < n and tokens[j].kind == "word")
     return out
+
+
+def _nearest_word(slots: list[_Slot], pos: int, step: int) -> str | None:
+    """The nearest word of two letters or more before (step -1) or after (step 1) ``slots[pos]``."""
+    i = pos + step
+    while 0 <= i < len(slots):
+        tok = slots[i].token
+        if tok.kind == "word" and len(tok.text) > 1 and tok.text.isalpha():
+            return tok.text
+        i += step
+    return None
 
 
 def _check_str(text: object, name: str) -> None:
@@ -502,7 +513,7 @@ class Fixer:
         if not _OCR_MARK.search(" ".join([new for _, new in changes])):
             return self._line_info(info.number, words)
         damaged = info.damaged - self._damaged([old for old, _ in changes]) + self._damaged([new for _, new in changes])
-        return _Line(info.number, True, info.words, damaged, False)
+        return info._replace(marked=True, damaged=damaged, foreign=False)
 
     def _run(self, lines: Iterable[str], explain: bool) -> Iterator[_Piece]:
         """(output text, edit or None, input text) for every token of the normalised input, in order."""
@@ -682,6 +693,8 @@ class Fixer:
             if slot.repairable:
                 text = self._render(slot.token.text, lattice[pos][k])
                 if text != slot.token.text:
+                    if len(slot.token.text) > 1 and not slot.token.text.islower():
+                        text = self._recased(slots, pos, lattice[pos][k], text)
                     changed.append((pos, slot, k, text))
         # Marks restored to a word written without any is not a guess the threshold guards:
         # the unmarked spelling is the least likely reading there is.
@@ -707,11 +720,34 @@ class Fixer:
             alts: dict[str, float] = {}
             for i, (c, q) in enumerate(zip(lattice[pos], p or [1.0] * len(lattice[pos]))):
                 alt = self._render(slot.token.text, c)
+                if alt != slot.token.text and len(alt) > 1 and not slot.token.text.islower():
+                    alt = self._recased(slots, pos, c, alt)
                 if i != k and alt != text:
                     alts[alt] = alts.get(alt, 0.0) + q
             best = sorted(alts.items(), key=lambda a: (-a[1], a[0]))[:4]
             out.append((pos, text, round(conf, 4), tuple((a, round(q, 4)) for a, q in best)))
         return out, unsettled
+
+    def _recased(self, slots: list[_Slot], pos: int, chosen: Candidate, text: str) -> str:
+        """``text``, the repair of a word with capitals, in the letter case of the words around it.
+
+        OCR reads the tall stacked letters of a word like "Bộ" as capitals ("BO"), and the small
+        ones of a heading's "CHỈ" in lower case ("CHi"). Among words not in capitals a repaired
+        syllable in capitals is Title case; among capitals a mixed-case one is upper case.
+        Acronyms keep their case, and so do capitals on a line typed without marks (no marks,
+        digits or OCR symbols): there, capitals are meant.
+        """
+        word = slots[pos].token.text
+        if chosen.text.upper() in self.lexicon.acronyms.values() or not parse(chosen.text):
+            return text
+        around = [_nearest_word(slots, pos, -1), _nearest_word(slots, pos, 1)]
+        caps = [sum(c.isupper() for c in w) > 1 for w in around if w]  # (PiCH is a capital word misread)
+        if not caps:
+            return text
+        if word.isupper():
+            return text if any(caps) or not slots[pos].line.marked else self._render(word.capitalize(), chosen)
+        upper = sum(c.isupper() for c in word)
+        return self._render(word.upper(), chosen) if upper > 1 and all(caps) else text
 
     def _render(self, original: str, chosen: Candidate) -> str:
         return self._texts[original, chosen.text]
