@@ -253,8 +253,8 @@ def test_fix_stream_equals_fix_text(jobs):
 
 
 def test_fix_stream_with_config():
-    lines = ["Hoa binh\n", "Thuy loi\n"]
-    assert "".join(fix_stream(lines, Config(tone_style="new"), jobs=2)) == "Hoà bình\nThuỷ lợi\n"
+    lines = ["Hoa binh\n", "Cong trinh thuy loi\n"]
+    assert "".join(fix_stream(lines, Config(tone_style="new"), jobs=2)) == "Hoà bình\nCông trình thuỷ lợi\n"
 
 
 def test_fix_stream_cut_into_many_chunks_equals_fix_text(monkeypatch):

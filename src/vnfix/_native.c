@@ -1,7 +1,7 @@
 /* vnfix._native: the two hot loops of vnfix in C, with pure-Python twins.
  *
- * - NativeLM.viterbi: the beam Viterbi of vnfix.decode over the trigram arrays of
- *   vnfix.lm (a hash table of bigrams, binary search per trigram context).
+ * - NativeLM.viterbi: the beam Viterbi of vnfix.decode over the arrays of vnfix.lm
+ *   (a hash table of bigrams, each pointing at its trigrams; a binary search among those).
  * - NativeChannel: vnfix.channel's rewrite rules and DP; NativeIndex: vnfix.fuzzy's
  *   symmetric-delete index, pre-ranking and channel scoring in one call.
  *
@@ -24,12 +24,12 @@
 typedef struct { Py_ssize_t lo, hi; double bo; } Ctx;
 #define CTX_CACHE 65536
 typedef struct { int64_t key; Ctx ctx; } CtxEntry;  /* key -1: empty */
-typedef struct { uint32_t key; int16_t lp, bo; } BiEntry;  /* key BI_EMPTY: empty */
+typedef struct { uint32_t key; int16_t lp, bo; int32_t index; } BiEntry;  /* key BI_EMPTY: empty */
 #define BI_EMPTY 0xFFFFFFFFu
 
 typedef struct {
     PyObject_HEAD
-    Py_buffer uni_lp, uni_bo, bi_keys, bi_lp, bi_bo, tri_keys, tri_lp;
+    Py_buffer uni_lp, uni_bo, bi_keys, bi_lp, bi_bo, bi_tri, tri_last, tri_lp;
     Py_ssize_t nv, nb, nt;
     CtxEntry *tri_cache;  /* direct-mapped: contexts recur, binary searches are cache misses */
     BiEntry *bi_hash;                /* every bigram, open addressing: one probe instead of a search */
@@ -40,8 +40,8 @@ static inline uint32_t bi_slot(uint32_t key, uint32_t mask) { return (key * 0x9E
 
 static void lm_dealloc(NativeLM *self) {
     Py_buffer *bufs[] = {&self->uni_lp, &self->uni_bo, &self->bi_keys, &self->bi_lp,
-                         &self->bi_bo, &self->tri_keys, &self->tri_lp};
-    for (int i = 0; i < 7; i++)
+                         &self->bi_bo, &self->bi_tri, &self->tri_last, &self->tri_lp};
+    for (int i = 0; i < 8; i++)
         if (bufs[i]->obj) PyBuffer_Release(bufs[i]);
     PyMem_Free(self->tri_cache);
     PyMem_Free(self->bi_hash);
@@ -49,12 +49,17 @@ static void lm_dealloc(NativeLM *self) {
 }
 
 static int lm_init(NativeLM *self, PyObject *args, PyObject *kwds) {
-    if (!PyArg_ParseTuple(args, "y*y*y*y*y*y*y*", &self->uni_lp, &self->uni_bo, &self->bi_keys,
-                          &self->bi_lp, &self->bi_bo, &self->tri_keys, &self->tri_lp))
+    if (!PyArg_ParseTuple(args, "y*y*y*y*y*y*y*y*", &self->uni_lp, &self->uni_bo, &self->bi_keys,
+                          &self->bi_lp, &self->bi_bo, &self->bi_tri, &self->tri_last, &self->tri_lp))
         return -1;
     self->nv = self->uni_lp.len / 2;
     self->nb = self->bi_keys.len / 4;
-    self->nt = self->tri_keys.len / 8;
+    self->nt = self->tri_last.len / 2;
+    const uint32_t *starts = (const uint32_t *)self->bi_tri.buf;
+    if (self->bi_tri.len != 4 * (self->nb + 1) || self->tri_lp.len != 2 * self->nt || starts[self->nb] != self->nt) {
+        PyErr_SetString(PyExc_ValueError, "inconsistent language model arrays");
+        return -1;
+    }
     self->tri_cache = PyMem_Malloc(sizeof(CtxEntry) * CTX_CACHE);
     if (!self->tri_cache) { PyErr_NoMemory(); return -1; }
     for (Py_ssize_t i = 0; i < CTX_CACHE; i++) self->tri_cache[i].key = -1;
@@ -72,6 +77,7 @@ static int lm_init(NativeLM *self, PyObject *args, PyObject *kwds) {
         self->bi_hash[h].key = (uint32_t)bk[i];
         self->bi_hash[h].lp = blp[i];
         self->bi_hash[h].bo = bbo[i];
+        self->bi_hash[h].index = (int32_t)i;
     }
     return 0;
 }
@@ -85,24 +91,16 @@ static inline const BiEntry *bi_find(NativeLM *lm, int64_t key) {
     return NULL;
 }
 
-/* first index in [lo, hi) with keys[i] >= key */
-static Py_ssize_t lower_i64(const int64_t *keys, Py_ssize_t lo, Py_ssize_t hi, int64_t key) {
-    while (lo < hi) {
-        Py_ssize_t mid = (lo + hi) / 2;
-        if (keys[mid] < key) lo = mid + 1; else hi = mid;
-    }
-    return lo;
-}
-
-/* trigram range of context (a, b) and its backoff weight */
+/* trigram range of context (a, b) and its backoff weight (every context of a trigram is a stored bigram) */
 static Ctx tri_ctx_search(NativeLM *lm, int64_t a, int64_t b) {
-    const int64_t *tk = (const int64_t *)lm->tri_keys.buf;
-    Ctx c;
-    int64_t ctx = (a << BITS) | b;
-    c.lo = lower_i64(tk, 0, lm->nt, ctx << BITS);
-    c.hi = lower_i64(tk, c.lo, lm->nt, (ctx + 1) << BITS);
-    const BiEntry *e = bi_find(lm, ctx);
-    c.bo = e ? e->bo / SCALE : 0.0;
+    const uint32_t *starts = (const uint32_t *)lm->bi_tri.buf;
+    Ctx c = {0, 0, 0.0};
+    const BiEntry *e = bi_find(lm, (a << BITS) | b);
+    if (e) {
+        c.lo = starts[e->index];
+        c.hi = starts[e->index + 1];
+        c.bo = e->bo / SCALE;
+    }
     return c;
 }
 
@@ -122,20 +120,21 @@ static double bi_lookup(NativeLM *lm, int64_t b, int64_t c) {
     return ubo[b] / SCALE + ulp[c] / SCALE;
 }
 
-/* the trigram part: 1 and *lp when (a, b, c) is stored */
-static int tri_lookup(NativeLM *lm, Ctx *t, int64_t a, int64_t b, int64_t c, double *lp) {
-    if (t->lo >= t->hi) return 0;
-    const int64_t *tk = (const int64_t *)lm->tri_keys.buf;
-    const int16_t *tlp = (const int16_t *)lm->tri_lp.buf;
-    int64_t key = (((a << BITS) | b) << BITS) | c;
-    Py_ssize_t i = lower_i64(tk, t->lo, t->hi, key);
-    if (i < t->hi && tk[i] == key) { *lp = tlp[i] / SCALE; return 1; }
+/* the trigram part: 1 and *lp when c is stored after t's context */
+static int tri_lookup(NativeLM *lm, const Ctx *t, int64_t c, double *lp) {
+    const uint16_t *last = (const uint16_t *)lm->tri_last.buf;
+    Py_ssize_t lo = t->lo, hi = t->hi;
+    while (lo < hi) {  /* the first of the context's last ids >= c */
+        Py_ssize_t mid = (lo + hi) / 2;
+        if (last[mid] < c) lo = mid + 1; else hi = mid;
+    }
+    if (lo < t->hi && last[lo] == c) { *lp = ((const int16_t *)lm->tri_lp.buf)[lo] / SCALE; return 1; }
     return 0;
 }
 
-static double lm_lookup(NativeLM *lm, Ctx *t, int64_t a, int64_t b, int64_t c) {
+static double lm_lookup(NativeLM *lm, const Ctx *t, int64_t b, int64_t c) {
     double lp;
-    if (tri_lookup(lm, t, a, b, c, &lp)) return lp;
+    if (tri_lookup(lm, t, c, &lp)) return lp;
     return t->bo + bi_lookup(lm, b, c);
 }
 
@@ -147,7 +146,7 @@ static PyObject *lm_score(NativeLM *self, PyObject *args) {
         return NULL;
     }
     Ctx t = tri_ctx(self, a, b);
-    return PyFloat_FromDouble(lm_lookup(self, &t, a, b, c));
+    return PyFloat_FromDouble(lm_lookup(self, &t, b, c));
 }
 
 /* a reading further than this (ln) behind the best state keeps no place of its own in the beam
@@ -243,7 +242,7 @@ static PyObject *lm_viterbi(NativeLM *self, PyObject *args) {
             }
             for (Py_ssize_t j = 0; j < k; j++) {
                 double lp;
-                if (!tri_lookup(self, &tc, a, b, cid[j], &lp))
+                if (!tri_lookup(self, &tc, cid[j], &lp))
                     lp = tc.bo + (use_table ? bigram[bi * maxc + j] : bi_lookup(self, b, cid[j]));
                 double v = total + lp + clp[j];
                 Py_ssize_t m;
@@ -303,7 +302,7 @@ static PyObject *lm_viterbi(NativeLM *self, PyObject *args) {
     double best_score = 0.0;
     for (Py_ssize_t s = 0; s < nprev; s++) {
         Ctx tc = tri_ctx(self, prev[s].a, prev[s].b);
-        double v = prev[s].score + lm_lookup(self, &tc, prev[s].a, prev[s].b, 1);
+        double v = prev[s].score + lm_lookup(self, &tc, prev[s].b, 1);
         if (s == 0 || v > best_score) { best = s; best_score = v; }
     }
     result = PyList_New(n);
@@ -326,7 +325,7 @@ done:
 
 static double lm_score3(NativeLM *lm, int64_t a, int64_t b, int64_t c) {
     Ctx t = tri_ctx(lm, a, b);
-    return lm_lookup(lm, &t, a, b, c);
+    return lm_lookup(lm, &t, b, c);
 }
 
 /* posteriors(lattice, path, positions) -> list[list[float]]: vnfix.decode.posteriors for each position */
@@ -402,7 +401,7 @@ static PyTypeObject NativeLMType = {
     .tp_init = (initproc)lm_init,
     .tp_dealloc = (destructor)lm_dealloc,
     .tp_methods = lm_methods,
-    .tp_doc = "NativeLM(uni_lp, uni_bo, bi_keys, bi_lp, bi_bo, tri_keys, tri_lp): the arrays of vnfix.lm",
+    .tp_doc = "NativeLM(uni_lp, uni_bo, bi_keys, bi_lp, bi_bo, bi_tri, tri_last, tri_lp): the arrays of vnfix.lm",
 };
 
 /* ------------------------------------------------------------- channel -- */

@@ -1,12 +1,14 @@
 """The syllable trigram language model: compact on disk, fast to load, memoised lookups.
 
 The model is interpolated modified Kneser-Ney written in backoff form
-(scripts/build_lexicons.py builds it). ``lm.bin`` holds, after a header, seven
-flat arrays: unigram log-probabilities and backoff weights (indexed by id),
-sorted bigram keys with their log-probabilities and backoffs, and sorted trigram
-keys with their log-probabilities, every value an int16 in 1/1000 nats. Loading
-is a few ``array.frombytes`` calls (milliseconds); a lookup is a binary search
-whose result is memoised, because text repeats its n-grams.
+(scripts/build_lexicons.py builds it). ``lm.bin`` holds, after a header, eight
+flat arrays: unigram log-probabilities and backoff weights (indexed by id);
+sorted bigram keys with their log-probabilities and backoffs, and for each
+bigram where its trigrams start; then the trigrams, sorted, as the last id
+(the bigram before is the one pointing at them) and the log-probability. Every
+log-probability is an int16 in 1/1000 nats, so a trigram takes four bytes.
+Loading maps the file's bytes in place (milliseconds, no copy); a lookup is a
+binary search whose result is memoised, because text repeats its n-grams.
 
 >>> from vnfix.lexicon import default_lexicon
 >>> lm = default_lexicon().lm
@@ -18,7 +20,6 @@ True
 from __future__ import annotations
 
 import struct
-from array import array
 import importlib
 import os
 from bisect import bisect_left
@@ -28,6 +29,9 @@ from typing import Any
 BITS = 15  # ids are < 2**15, so a bigram key fits in 30 bits and a trigram key in 45
 SPECIALS = ("<s>", "</s>", "<unk>", "<num>")
 HEADER = struct.Struct("<8sIII")
+MAGIC = b"VNFXLM02"
+# (typecode, length) of the arrays after the header, for nv syllables, nb bigrams and nt trigrams
+LAYOUT = (("h", "nv"), ("h", "nv"), ("i", "nb"), ("h", "nb"), ("h", "nb"), ("I", "nb+1"), ("H", "nt"), ("h", "nt"))
 SCALE = 1000.0
 
 
@@ -49,40 +53,38 @@ class NgramModel:
     """Log-probability of a syllable id given the two before it."""
 
     def __init__(self, path: Path) -> None:
-        data = path.read_bytes()
+        data = memoryview(path.read_bytes())
         magic, nv, nb, nt = HEADER.unpack_from(data)
-        if magic != b"VNFXLM01":
-            raise ValueError(f"{path}: not a vnfix language model")
+        if magic != MAGIC:
+            raise ValueError(f"{path}: not a vnfix language model (rebuild it with scripts/build_lexicons.py)")
+        sizes = {"nv": nv, "nb": nb, "nb+1": nb + 1, "nt": nt}
         pos = HEADER.size
         arrays = []
-        for code, n in (("h", nv), ("h", nv), ("i", nb), ("h", nb), ("h", nb), ("q", nt), ("h", nt)):
-            a = array(code)
-            size = a.itemsize * n
-            a.frombytes(data[pos:pos + size])
+        for code, n in LAYOUT:
+            size = struct.calcsize(code) * sizes[n]
+            if pos + size > len(data):
+                raise ValueError(f"{path}: truncated language model")
+            arrays.append(data[pos:pos + size].cast(code))  # (a view of the file's bytes: no copy)
             pos += size
-            arrays.append(a)
-        self.uni_lp, self.uni_bo, self.bi_keys, self.bi_lp, self.bi_bo, self.tri_keys, self.tri_lp = arrays
+        (self.uni_lp, self.uni_bo, self.bi_keys, self.bi_lp, self.bi_bo, self.bi_tri, self.tri_last,
+         self.tri_lp) = arrays
         self.size = nv
         self.unigram = [v / SCALE for v in self.uni_lp]
         self.unigram_backoff = [v / SCALE for v in self.uni_bo]
         self._tri: dict[int, tuple[dict[int, float], float]] = {}
         self._bi: dict[int, dict[int, float]] = {}
         native = native_module()
-        self.native = native.NativeLM(*(a.tobytes() for a in arrays)) if native else None
-
-    @staticmethod
-    def _slice(keys: array, values: array, prefix: int, shift: int) -> dict[int, float]:
-        """{last id: value} for every key starting with ``prefix`` (keys are sorted)."""
-        lo = bisect_left(keys, prefix << shift)
-        hi = bisect_left(keys, (prefix + 1) << shift, lo)
-        mask = (1 << shift) - 1
-        return {k & mask: v / SCALE for k, v in zip(keys[lo:hi], values[lo:hi])}
+        self.native = native.NativeLM(*arrays) if native else None
 
     def bigrams_after(self, b: int) -> dict[int, float]:
         """{c: ln P(c | b)} for the stored bigrams after ``b`` (memoised)."""
         got = self._bi.get(b)
         if got is None:
-            got = self._bi[b] = self._slice(self.bi_keys, self.bi_lp, b, BITS)
+            keys = self.bi_keys
+            lo = bisect_left(keys, b << BITS)
+            hi = bisect_left(keys, (b + 1) << BITS, lo)
+            mask = (1 << BITS) - 1
+            got = self._bi[b] = {k & mask: v / SCALE for k, v in zip(keys[lo:hi], self.bi_lp[lo:hi])}
         return got
 
     def trigrams_after(self, a: int, b: int) -> tuple[dict[int, float], float]:
@@ -93,8 +95,13 @@ class NgramModel:
             if len(self._tri) > 500_000:  # bound memory on endless streams
                 self._tri.clear()
             i = bisect_left(self.bi_keys, ctx)
-            bo = self.bi_bo[i] / SCALE if i < len(self.bi_keys) and self.bi_keys[i] == ctx else 0.0
-            got = self._tri[ctx] = (self._slice(self.tri_keys, self.tri_lp, ctx, BITS), bo)
+            if i < len(self.bi_keys) and self.bi_keys[i] == ctx:  # (a trigram's context is a stored bigram)
+                lo, hi = self.bi_tri[i], self.bi_tri[i + 1]
+                tri = {c: v / SCALE for c, v in zip(self.tri_last[lo:hi], self.tri_lp[lo:hi])}
+                got = (tri, self.bi_bo[i] / SCALE)
+            else:
+                got = ({}, 0.0)
+            self._tri[ctx] = got
         return got
 
     def score(self, a: int, b: int, c: int) -> float:
