@@ -80,7 +80,7 @@ def is_clean(word: str, lex: Lexicon) -> bool:
     low = word.lower()
     if parse(low):
         return normalize_tone(low) in lex.vocab or low in lex.user_words
-    return low in SYMBOL_READINGS or word.isupper() and word in lex.acronyms.values()
+    return low in SYMBOL_READINGS or word.isupper() and word in lex.acronym_set
 
 
 _DAMAGE_MARK = regex.compile(r"[\d" + OCR_SYMBOLS + r"]")

@@ -738,7 +738,7 @@ class Fixer:
         digits or OCR symbols): there, capitals are meant.
         """
         word = slots[pos].token.text
-        if chosen.text.upper() in self.lexicon.acronyms.values() or not parse(chosen.text):
+        if chosen.text.upper() in self.lexicon.acronym_set or not parse(chosen.text):
             return text
         around = [_nearest_word(slots, pos, -1), _nearest_word(slots, pos, 1)]
         caps = [sum(c.isupper() for c in w) > 1 for w in around if w]  # (PiCH is a capital word misread)

@@ -15,7 +15,7 @@ import math
 import os
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from functools import lru_cache
+from functools import cached_property, lru_cache
 from pathlib import Path
 
 from .lm import SPECIALS, NgramModel
@@ -50,6 +50,11 @@ class Lexicon:
     # unmarked lower-case syllables of a user phrase -> its syllables ("pac nam" -> pắc, nậm)
     phrases: dict[tuple[str, ...], tuple[str, ...]] = field(default_factory=dict)
     user_acronyms: frozenset[str] = field(default_factory=frozenset)
+
+    @cached_property
+    def acronym_set(self) -> frozenset[str]:
+        """The acronyms as written (HĐND, UBND): ``in`` asks a set, not the dict's values."""
+        return frozenset(self.acronyms.values())
 
     @classmethod
     def load(cls, folder: Path | None = None) -> Lexicon:
