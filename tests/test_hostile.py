@@ -221,6 +221,23 @@ def test_read_lines_hard_cut_when_there_is_no_blank():
     assert max(map(len, pieces)) <= 16 * (1 << 16) + (1 << 16)
 
 
+@pytest.mark.parametrize("marks", [40, 5000])
+def test_read_lines_hard_cut_never_hands_out_an_empty_piece(monkeypatch, marks):
+    # A letter with a long run of combining marks, read a byte at a time: the cut waits for the
+    # next letter instead of handing out empty pieces (found by the fuzzer), and a run of marks
+    # that never ends is still cut, so memory stays bounded.
+    import vnfix.textio as textio
+
+    monkeypatch.setattr(textio, "_BLOCK", 1)
+    text = "người ngườ" + "i" + "\u0301" * marks + "người\n"
+    stream = io.BytesIO(text.encode())
+    _, lines = read_lines(stream, "x", max_line=1, head=stream.read(4))
+    pieces = list(lines)
+    assert "".join(pieces) == text
+    assert "" not in pieces
+    assert max(map(len, pieces)) <= min(marks + 1, 256)  # (the letter and its marks, or the memory bound)
+
+
 _PIECES = ["Viet", "Nam", "cua", "Bo", "s6", "ctia", "28-CT/TW", "Hà", "Nội", ".", ",", " ", "  ", "\t", "\n", "\r\n",
            "\r", "https://x.vn/a", "a@b.vn", "\u2028", "e\u0302\u0323", "中文"]
 _ENDINGS = re.compile(r"\r\n|\r|\n")

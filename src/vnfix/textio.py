@@ -190,7 +190,8 @@ def _cut(pending: list[str], size: int, max_line: int, scanned: int) -> Iterator
 
     The cut is just before the last space or tab, so no token is split and the fixer's
     output is unchanged; a line with no blank in 16 x ``max_line`` characters (not text,
-    but it must not exhaust memory) is cut before a character that is not a combining mark.
+    but it must not exhaust memory) is cut before a character that is not a combining mark
+    (inside a run of marks only when the run alone is 256 x ``max_line`` long).
     """
     for k in range(len(pending) - 1, scanned - 1, -1):
         frag = pending[k]
@@ -208,6 +209,10 @@ def _cut(pending: list[str], size: int, max_line: int, scanned: int) -> Iterator
     at = len(text) - 1
     while at > 0 and unicodedata.combining(text[at]):
         at -= 1
+    if at == 0:  # all one base letter and its marks: wait for the next letter (no empty piece) ...
+        if size < _HARD_CUT * _HARD_CUT * max_line:
+            return
+        at = len(text) - 1  # ... unless the marks never end: then this is no text, and memory comes first
     pending[:] = [text[at:]]
     yield text[:at]
 
