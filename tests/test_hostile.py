@@ -734,11 +734,14 @@ def test_tcvn3_capital_restoration_is_linear():
     "x&@0243.22.33.111 nhifng ﬁ\x85\x85\x85\x85\x85\r\n cua PHAP Cộng ệngười người người người người người",
     "Lién hé: c6@truong.edu va x&@0243.22.33.111",
     "/-e&/x\x06eC\ufffd-a/x\x06eC",
+    "x&.vanthu@moj.gov.vn\x00s6 người",
+    "Gửi x&+vanthu@moj.gov.vn và cta-hanhchinh@moj.gov.vn",
 ])
-def test_a_repair_never_makes_an_email_or_an_abbreviation_of_its_neighbours(text):
+@pytest.mark.parametrize("threshold", [0.0, 0.5])
+def test_a_repair_never_makes_an_email_or_an_abbreviation_of_its_neighbours(text, threshold):
     # (found by the fuzzer: "x&" repaired to "xã" made "xã@0243.22.33.111" an e-mail address,
-    # and "e&" repaired to "e" made "e/x" an abbreviation like V/v)
-    out = vnfix.fix_text(text)
+    # and "x&.vanthu@..." a longer one; "e&" repaired to "e" made "e/x" an abbreviation like V/v)
+    out = vnfix.fix_text(text, threshold=threshold)
     kinds = [t.kind for t in vnfix.tokenize(out)]
     assert kinds == [t.kind for t in vnfix.tokenize(text)]
-    assert vnfix.fix_text(out) == out
+    assert vnfix.fix_text(out, threshold=threshold) == out

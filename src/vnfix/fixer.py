@@ -130,12 +130,15 @@ def _as_written(line: str, tokens: list[Token]) -> set[int]:
     - The letter that numbers a clause at the start of a line (``b)``, ``(đ)``): legal and
       administrative text letters its clauses a), b), đ)..., and such a letter stands alone,
       so the language model would happily read ``b)`` as "bộ)".
-    - A word touching an ``@``: repaired, it could make an e-mail address of what is not one
-      (``x&@0243.22.33.111`` would become ``xã@0243.22.33.111``); and two words either side of
-      a slash when one is a single letter: repaired, they could make an abbreviation like V/v.
+    - A word touching an ``@``, or joined to an e-mail address by ``.``, ``+`` or ``-``: repaired,
+      it could make an e-mail address of what is not one (``x&@0243.22.33.111`` would become
+      ``xã@0243.22.33.111``), or a longer one (``x&.vanthu@moj.gov.vn``); and two words either
+      side of a slash when one is a single letter: repaired, they could make an abbreviation like V/v.
 
     >>> [sorted(_as_written(s, tokenize(s))) for s in ("  b) Kiểm tra", "(c) nội dung", "x&@0243", "e&/x", "va/hoac")]
     [[1], [1], [0], [0, 2], []]
+    >>> sorted(_as_written("gửi x&.vanthu@moj.gov.vn", tokenize("gửi x&.vanthu@moj.gov.vn")))
+    [2]
     """
     out: set[int] = set()
     i = 0
@@ -153,10 +156,20 @@ def _as_written(line: str, tokens: list[Token]) -> set[int]:
                     continue
                 if len(tokens[i - 1].text) != 1 and len(tokens[i + 1].text) != 1:
                     continue
+            elif tok.kind == "email":
+                j = i - 1  # (an address's local part takes in letters, digits and . + - before it)
+                while j >= 0 and (tokens[j].kind == "word" or tokens[j].text in _LOCAL_PART):
+                    if tokens[j].kind == "word":
+                        out.add(j)
+                    j -= 1
+                continue
             elif tok.text != "@":
                 continue
             out.update(j for j in (i - 1, i + 1) if 0 <= j < n and tokens[j].kind == "word")
     return out
+
+
+_LOCAL_PART = frozenset(".+-")  # punctuation an e-mail address's local part may hold
 
 
 def _nearest_word(slots: list[_Slot], pos: int, step: int) -> str | None:
