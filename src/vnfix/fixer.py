@@ -704,10 +704,8 @@ class Fixer:
         changed: list[tuple[int, _Slot, int, str]] = []
         for pos, (slot, k) in enumerate(zip(slots, path)):
             if slot.repairable:
-                text = self._render(slot.token.text, lattice[pos][k])
+                text = self._written(slots, pos, lattice[pos][k])
                 if text != slot.token.text:
-                    if len(slot.token.text) > 1 and not slot.token.text.islower():
-                        text = self._recased(slots, pos, lattice[pos][k], text)
                     changed.append((pos, slot, k, text))
         # Marks restored to a word written without any is not a guess the threshold guards:
         # the unmarked spelling is the least likely reading there is.
@@ -732,14 +730,20 @@ class Fixer:
                 continue
             alts: dict[str, float] = {}
             for i, (c, q) in enumerate(zip(lattice[pos], p or [1.0] * len(lattice[pos]))):
-                alt = self._render(slot.token.text, c)
-                if alt != slot.token.text and len(alt) > 1 and not slot.token.text.islower():
-                    alt = self._recased(slots, pos, c, alt)
+                alt = self._written(slots, pos, c)
                 if i != k and alt != text:
                     alts[alt] = alts.get(alt, 0.0) + q
             best = sorted(alts.items(), key=lambda a: (-a[1], a[0]))[:4]
             out.append((pos, text, round(conf, 4), tuple((a, round(q, 4)) for a, q in best)))
         return out, unsettled
+
+    def _written(self, slots: list[_Slot], pos: int, chosen: Candidate) -> str:
+        """The text to write for the word of ``slots[pos]`` read as ``chosen``."""
+        word = slots[pos].token.text
+        text = self._render(word, chosen)
+        if text != word and len(word) > 1 and not word.islower():
+            text = self._recased(slots, pos, chosen, text)
+        return text
 
     def _recased(self, slots: list[_Slot], pos: int, chosen: Candidate, text: str) -> str:
         """``text``, the repair of a word with capitals, in the letter case of the words around it.
