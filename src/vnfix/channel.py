@@ -254,7 +254,7 @@ def word_pairs(ocr_line: str, gold_line: str) -> list[tuple[str, str]]:
     >>> word_pairs("ctia B6 Chinh tri,", "của Bộ Chính trị,")
     [('ctia', 'của'), ('B6', 'Bộ'), ('Chinh', 'Chính'), ('tri', 'trị')]
     """
-    from .tokenize import tokenize
+    from .tokenize import BETWEEN_WORDS, tokenize
 
     o_toks, g_toks = ocr_line.split(), gold_line.split()
     if len(o_toks) == len(g_toks):
@@ -268,7 +268,8 @@ def word_pairs(ocr_line: str, gold_line: str) -> list[tuple[str, str]]:
                 spans.extend(zip(o_toks[i1:i2], g_toks[j1:j2]))
     out = []
     for o, g in spans:
-        ow = [t.text for t in tokenize(o) if t.kind == "word"]
+        # (a lone ¥ is a word between words, which this whitespace token is: see tokenize)
+        ow = [t.text for t in tokenize(o) if t.kind == "word" or t.text == BETWEEN_WORDS]
         gw = [t.text for t in tokenize(g) if t.kind == "word"]
         if len(ow) == 1 and len(gw) == 1:
             out.append((ow[0], gw[0]))

@@ -21,7 +21,8 @@ Kind = Literal["word", "number", "code", "url", "email", "punct", "space", "newl
 # Symbols an English OCR engine prints for Vietnamese marked letters (tré¢, Hi€u, k¥, x&).
 OCR_SYMBOLS = "&¢€¥£§"
 # ... of which these, standing alone, are words too: & is read "và", and OCR prints & and ¢ for
-# a whole short syllable (ở, có). (A lone ¥ € £ § goes with an amount or a section: punctuation.)
+# a whole short syllable (ở, có). (A lone € £ § goes with an amount or a section: punctuation;
+# so does a lone ¥, unless it stands between two words: see _symbols_between_words.)
 LONE_SYMBOLS = "&¢"
 _URL_START = r"(?:https?|ftp)://|www\."  # a URL starts here: nothing before it may join across
 _WORDCHARS = r"[\p{L}\p{M}\p{N}" + OCR_SYMBOLS + r"]"
@@ -84,7 +85,27 @@ def _word_kind(text: str) -> Kind:
 
 
 def iter_tokens(text: str) -> Iterator[Token]:
-    """Yield the tokens of ``text`` in order (see ``tokenize``)."""
+    """The tokens of ``text`` in order, lazily (see ``tokenize``)."""
+    tokens = _iter_tokens(text)
+    return _symbols_between_words(list(tokens)) if BETWEEN_WORDS in text else tokens
+
+
+# Between two words (with a blank either side), a lone ¥ is a word: OCR's ý, as in "vé ¥ nghia"
+# (ý nghĩa). Next to an amount or alone it is the yen sign (100 ¥), punctuation.
+BETWEEN_WORDS = "¥"  # (one symbol)
+
+
+def _symbols_between_words(tokens: list[Token]) -> Iterator[Token]:
+    for i, tok in enumerate(tokens):
+        if (tok.kind == "punct" and tok.text == BETWEEN_WORDS and 2 <= i < len(tokens) - 2
+                and tokens[i - 1].kind == tokens[i + 1].kind == "space"
+                and tokens[i - 2].kind == tokens[i + 2].kind == "word"):
+            yield tok._replace(kind="word")
+        else:
+            yield tok
+
+
+def _iter_tokens(text: str) -> Iterator[Token]:
     for m in _PATTERN.finditer(text):
         kind = m.lastgroup
         s = m.group()
