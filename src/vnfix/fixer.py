@@ -308,7 +308,9 @@ class _Slot(NamedTuple):
     line: _Line
 
 
-_token = partial(tuple.__new__, Token)  # (no keyword handling: made in bulk)
+# (no keyword handling: made in bulk)
+_token = partial(tuple.__new__, Token)
+_slot = partial(tuple.__new__, _Slot)
 _OCR_MARK = regex.compile(r"[^\x00-\x7f]|\d")  # a mark, an OCR symbol, or a digit inside a word
 
 
@@ -409,14 +411,16 @@ class Fixer:
         line_rate = (sum(li.damaged for li in lines) + 0.5) / (sum(li.words for li in lines) + 1.5)
         damage = _bucket((damaged + LINE_PRIOR * line_rate) / (len(words) + LINE_PRIOR))
         kept = True
+        clean = marked and damage <= CLEAN_WINDOW
+        memo = self._cands
         for i, s in enumerate(slots):
             if not s.repairable:
                 out.append(fixed)
                 continue
             w = s.token.text
-            if marked and damage <= CLEAN_WINDOW and facts[w][1]:
+            if clean and facts[w][1]:
                 # A known word among known words: nothing suggests damage, keep it (and save the work).
-                out.append(self._memo(("k", w), _kept, w, lex))
+                out.append(memo.get(("k", w)) or self._memo(("k", w), _kept, w, lex))
             else:
                 kept = False
                 # OCR output's letter case is as noisy as its letters: case evidence only for typed text.
@@ -647,7 +651,7 @@ class Fixer:
             newline_run = False
             if kind in ("word", "number", "code"):
                 repairable = kind == "word" and not guarded and not line.foreign
-                slots.append(_Slot(len(window), tok, repairable, offset, line))
+                slots.append(_slot((len(window), tok, repairable, offset, line)))
             elif kind == "punct" and spaced and tok.text in _DASHES:
                 # "Độc lập - Tự do - Hạnh phúc": a dash after a space joins more than it separates
                 # (a hyphen inside a word, as in "ca-si-nô", still ends the window).
