@@ -56,7 +56,10 @@ static int lm_init(NativeLM *self, PyObject *args, PyObject *kwds) {
     self->nb = self->bi_keys.len / 4;
     self->nt = self->tri_last.len / 2;
     const uint32_t *starts = (const uint32_t *)self->bi_tri.buf;
-    if (self->bi_tri.len != 4 * (self->nb + 1) || self->tri_lp.len != 2 * self->nt || starts[self->nb] != self->nt) {
+    int ok = self->bi_tri.len == 4 * (self->nb + 1) && self->tri_lp.len == 2 * self->nt && starts[0] == 0 &&
+             starts[self->nb] == self->nt;
+    for (Py_ssize_t i = 0; ok && i < self->nb; i++) ok = starts[i] <= starts[i + 1];  /* (reads stay in bounds) */
+    if (!ok) {
         PyErr_SetString(PyExc_ValueError, "inconsistent language model arrays");
         return -1;
     }
