@@ -424,6 +424,7 @@ typedef struct {
     uint16_t *base;     /* code point -> letter without marks, for code points < 0x10000 */
     double lp_same, lp_other, lp_insert, lp_delete, lp_keep;
     double *keep_lp;    /* ln P(c read as c) for c < KEEP_RANGE */
+    double *ins_lp, *del_lp;  /* ln P(c printed from nothing), ln P(c not printed), for c < KEEP_RANGE */
     struct CoreEntry *cache;  /* direct-mapped memo of core(): the same cores recur across tokens */
     uint64_t heads[1024];     /* a bit per hash of (first gold, first OCR code point, lengths) of some rule */
 } NativeChannel;
@@ -438,6 +439,8 @@ static void ch_dealloc(NativeChannel *self) {
     PyMem_Free(self->rules);
     PyMem_Free(self->base);
     PyMem_Free(self->keep_lp);
+    PyMem_Free(self->ins_lp);
+    PyMem_Free(self->del_lp);
     PyMem_Free(self->cache);
     Py_TYPE(self)->tp_free((PyObject *)self);
 }
@@ -455,6 +458,7 @@ static inline uint64_t pack(const Py_UCS4 *g, Py_ssize_t lg, const Py_UCS4 *o, P
 }
 
 static inline int find_rule(NativeChannel *ch, const Py_UCS4 *g, Py_ssize_t lg, const Py_UCS4 *o, Py_ssize_t lo, double *lp);
+static inline double single(NativeChannel *ch, const Py_UCS4 *g, Py_ssize_t lg, const Py_UCS4 *o, Py_ssize_t lo);
 
 /* NativeChannel(rules: dict[(str, str), float], base: str (65536 chars), lp_same, lp_other, lp_insert, lp_delete, lp_keep) */
 static int ch_init(NativeChannel *self, PyObject *args, PyObject *kwds) {
@@ -505,11 +509,15 @@ static int ch_init(NativeChannel *self, PyObject *args, PyObject *kwds) {
     self->nrules = n;
     self->tsize = size;
     self->keep_lp = PyMem_Malloc(sizeof(double) * KEEP_RANGE);
+    self->ins_lp = PyMem_Malloc(sizeof(double) * KEEP_RANGE);
+    self->del_lp = PyMem_Malloc(sizeof(double) * KEEP_RANGE);
     self->cache = PyMem_Calloc(CACHE_SIZE, sizeof(struct CoreEntry));
-    if (!self->keep_lp || !self->cache) { PyErr_NoMemory(); return -1; }
+    if (!self->keep_lp || !self->ins_lp || !self->del_lp || !self->cache) { PyErr_NoMemory(); return -1; }
     for (Py_UCS4 c = 0; c < KEEP_RANGE; c++) {
         double lp;
         self->keep_lp[c] = find_rule(self, &c, 1, &c, 1, &lp) ? lp : self->lp_keep;
+        self->ins_lp[c] = single(self, &c, 0, &c, 1);  /* (the DP asks these in every cell) */
+        self->del_lp[c] = single(self, &c, 1, &c, 0);
     }
     return 0;
 }
@@ -599,7 +607,9 @@ static double core_dp(NativeChannel *ch, const Py_UCS4 *o, Py_ssize_t m, const P
                 for (Py_ssize_t lo = 0; lo <= 2 && lo <= m - j; lo++) {
                     if (lg == 0 && lo == 0) continue;
                     double lp;
-                    if (lg <= 1 && lo <= 1) lp = single(ch, g + i, lg, o + j, lo);
+                    if (lg == 0 && lo == 1 && o[j] < KEEP_RANGE) lp = ch->ins_lp[o[j]];
+                    else if (lg == 1 && lo == 0 && g[i] < KEEP_RANGE) lp = ch->del_lp[g[i]];
+                    else if (lg <= 1 && lo <= 1) lp = single(ch, g + i, lg, o + j, lo);
                     else if (!find_rule(ch, g + i, lg, o + j, lo, &lp)) continue;
                     double v = here + lp;
                     if (v > dp[i + lg][j + lo]) dp[i + lg][j + lo] = v;
