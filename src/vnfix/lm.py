@@ -24,14 +24,15 @@ import importlib
 import os
 from bisect import bisect_left
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal
 
 BITS = 15  # ids are < 2**15, so a bigram key fits in 30 bits and a trigram key in 45
 SPECIALS = ("<s>", "</s>", "<unk>", "<num>")
 HEADER = struct.Struct("<8sIII")
 MAGIC = b"VNFXLM02"
 # (typecode, length) of the arrays after the header, for nv syllables, nb bigrams and nt trigrams
-LAYOUT = (("h", "nv"), ("h", "nv"), ("i", "nb"), ("h", "nb"), ("h", "nb"), ("I", "nb+1"), ("H", "nt"), ("h", "nt"))
+LAYOUT: tuple[tuple[Literal["h", "H", "i", "I"], str], ...] = (
+    ("h", "nv"), ("h", "nv"), ("i", "nb"), ("h", "nb"), ("h", "nb"), ("I", "nb+1"), ("H", "nt"), ("h", "nt"))
 SCALE = 1000.0
 
 
