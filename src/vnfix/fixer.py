@@ -35,7 +35,7 @@ from .lexicon import Lexicon, default_lexicon
 from .normalise import normalise
 from .render import render
 from .syllable import normalize_tone, parse, strip_marks
-from .tokenize import Token, iter_tokens, tokenize
+from .tokenize import Token, iter_tokens, new_token, tokenize
 
 MAX_WINDOW = 200  # words; bounds memory and latency on text without punctuation
 MAX_ROUNDS = 4  # decodings of one window, at most, on the way to a fixed point
@@ -308,9 +308,7 @@ class _Slot(NamedTuple):
     line: _Line
 
 
-# (no keyword handling: made in bulk)
-_token = partial(tuple.__new__, Token)
-_slot = partial(tuple.__new__, _Slot)
+_slot = partial(tuple.__new__, _Slot)  # (no keyword handling: made in bulk)
 _OCR_MARK = regex.compile(r"[^\x00-\x7f]|\d")  # a mark, an OCR symbol, or a digit inside a word
 
 
@@ -328,7 +326,7 @@ class Fixer:
         self._cands: dict[tuple[object, ...], list[Candidate]] = {}
         self._index: FuzzyIndex | None = None
         # Asked for every word of every window, and words repeat:
-        self._facts = _Remembered(self._word_facts)  # word -> (looks misread, reads as itself)
+        self._facts = _Remembered(self._word_facts)  # word -> (looks misread, reads as itself, ...)
         self._texts = _Remembered(self._text_of)  # (word, reading) -> the text to write
         self._terms = _Remembered(self._terms_of)  # (word, marked) -> its readings for any damage rate
 
@@ -483,10 +481,14 @@ class Fixer:
         return [(tok, offset + tok.start, i in kept or any(s < tok.end and tok.start < e for s, e in spans), info)
                 for i, tok in enumerate(tokens)]
 
-    def _word_facts(self, word: str) -> tuple[bool, bool]:
-        """(looks misread, reads as itself) for a word."""
+    def _word_facts(self, word: str) -> tuple[bool, bool, bool]:
+        """(looks misread, reads as itself, counts as misread on its line) for a word.
+
+        A line's count leaves capitalised words out: a line's first word is capitalised whatever it is.
+        """
         clean = is_clean(word, self.lexicon)
-        return _looks_damaged(word, clean, self.lexicon), clean
+        damaged = _looks_damaged(word, clean, self.lexicon)
+        return damaged, clean, damaged and (word.islower() or not word.isalpha())
 
     def _repaired(self, word: str, marked: bool, damage: float, case: bool | None) -> list[Candidate]:
         return _with_case(weigh(self._terms[word, marked], damage), self.lexicon, case)
@@ -516,10 +518,9 @@ class Fixer:
         return _Line(number, marked, len(words), damaged, foreign)
 
     def _damaged(self, words: Iterable[str]) -> int:
-        """How many of ``words`` look misread (capitalised words are left out: a line's first word
-        is capitalised whatever it is)."""
+        """How many of ``words`` count as misread on their line (see ``_word_facts``)."""
         facts = self._facts
-        return sum(facts[w][0] and (w.islower() or not w.isalpha()) for w in words)
+        return sum([facts[w][2] for w in words])
 
     def _relined(self, info: _Line, changes: list[tuple[str, str]], words: list[str]) -> _Line:
         """The facts of line ``info`` once a pass made ``changes`` ((old, new) words): ``words`` now.
@@ -601,7 +602,7 @@ class Fixer:
                                      [t for t, kind in zip(texts, kinds) if kind == "word"])
                 at = 0
                 for t, kind, item in zip(texts, kinds, items[i:j]):
-                    out.append((_token((t, kind, at)), offset + at, item[2], line))
+                    out.append((new_token((t, kind, at)), offset + at, item[2], line))
                     at += len(t)
             else:
                 text = normalise(text)

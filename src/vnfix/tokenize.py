@@ -12,6 +12,7 @@ are words: a letter next to a digit or a stray symbol is how OCR misreads a mark
 from __future__ import annotations
 
 from collections.abc import Iterator
+from functools import partial
 from typing import Literal, NamedTuple
 
 import regex
@@ -70,6 +71,10 @@ class Token(NamedTuple):
         return self.start + len(self.text)
 
 
+# Token((text, kind, start)) without keyword handling: millions are made.
+new_token = partial(tuple.__new__, Token)
+
+
 def _word_kind(text: str) -> Kind:
     if text.isalpha():
         return "word"
@@ -111,19 +116,19 @@ def _iter_tokens(text: str) -> Iterator[Token]:
         s = m.group()
         start = m.start()
         if kind == "letters":
-            yield Token(s, "word", start)
+            yield new_token((s, "word", start))
         elif kind == "joined":
             if _DIGIT.search(s) or ("/" in s and (not _SLASHED_WORDS.fullmatch(s) or _LETTERS_SLASHED.fullmatch(s))):
-                yield Token(s, "number" if regex.fullmatch(r"\d+(?:[.,]\d+)*", s) else "code", start)
+                yield new_token((s, "number" if regex.fullmatch(r"\d+(?:[.,]\d+)*", s) else "code", start))
                 continue
             # TP.HCM, Hà Nội-Việt Nam, và/hoặc: words joined by punctuation, not a code.
             for piece in _PIECES.finditer(s):
                 p = piece.group()
-                yield Token(p, "punct" if p in "-/.:" else _word_kind(p), start + piece.start())
+                yield new_token((p, "punct" if p in "-/.:" else _word_kind(p), start + piece.start()))
         elif kind == "word":
-            yield Token(s, _word_kind(s), start)
+            yield new_token((s, _word_kind(s), start))
         else:
-            yield Token(s, kind, start)  # type: ignore[arg-type]
+            yield new_token((s, kind, start))
 
 
 def tokenize(text: str) -> list[Token]:
