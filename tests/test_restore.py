@@ -113,3 +113,10 @@ def test_an_acronym_given_its_marks_is_context_as_the_next_pass_reads_it(text):
     # syllable đa, and the word after it changed)
     out = fix_text(text, repair="diacritics")
     assert fix_text(out, repair="diacritics") == out
+
+
+@pytest.mark.parametrize(("text", "expected"), [("Ông ấy nói DIEU này", "Ông ấy nói ĐIỀU này"),
+                                                ("người PANG 28-CT/TW", "người PĂNG 28-CT/TW")])
+def test_restoring_marks_keeps_typed_capitals_beside_marked_words(text, expected):
+    # (found by Hypothesis: the OCR letter-case rule had made PANG "Păng" when restoring marks)
+    assert Fixer(repair="diacritics").fix_text(text) == expected

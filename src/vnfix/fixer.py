@@ -746,8 +746,8 @@ class Fixer:
         """The text to write for the word of ``slots[pos]`` read as ``chosen``."""
         word = slots[pos].token.text
         text = self._render(word, chosen)
-        if text != word and len(word) > 1 and not word.islower():
-            text = self._recased(slots, pos, chosen, text)
+        if text != word and len(word) > 1 and not word.islower() and self.config.repair == "ocr":
+            text = self._recased(slots, pos, chosen, text)  # (typed text: its capitals are meant)
         return text
 
     def _recased(self, slots: list[_Slot], pos: int, chosen: Candidate, text: str) -> str:
