@@ -410,7 +410,6 @@ class Fixer:
         damage = _bucket((damaged + LINE_PRIOR * line_rate) / (len(words) + LINE_PRIOR))
         kept = True
         clean = marked and damage <= CLEAN_WINDOW
-        memo = self._cands
         for i, s in enumerate(slots):
             if not s.repairable:
                 out.append(fixed)
@@ -418,7 +417,7 @@ class Fixer:
             w = s.token.text
             if clean and facts[w][1]:
                 # A known word among known words: nothing suggests damage, keep it (and save the work).
-                out.append(memo.get(("k", w)) or self._memo(("k", w), _kept, w, lex))
+                out.append(self._memo(("k", w), _kept, w, lex))
             else:
                 kept = False
                 # OCR output's letter case is as noisy as its letters: case evidence only for typed text.
