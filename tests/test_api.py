@@ -438,3 +438,16 @@ def test_blocks_longer_than_the_limit_are_streamed_in_one_pass(monkeypatch):
     assert len(out) == 3 and all(line.endswith("\n") for line in out)
     assert "".join(out) == Fixer().fix_text("".join(lines))
     assert out[0] == "Cộng hòa xã hội chủ nghĩa Việt Nam\n"
+
+
+def test_fix_chunks_streams_pieces_of_lines_that_join_to_fix_text(monkeypatch):
+    import vnfix.fixer
+
+    lines = ["Chi thi s6 28-CT/TW ngay 25/12/2023 ctia B6 Chinh tri, ve viec\n", "tang cudng cong tac\n"]
+    chunks = list(Fixer().fix_chunks(lines))
+    assert len(chunks) == 1  # a block that ends a window is settled, then handed on whole
+    assert "".join(chunks) == fix_text("".join(lines))
+    monkeypatch.setattr(vnfix.fixer, "BLOCK_CHARS", 16)  # a long block streams a window at a time
+    chunks = list(Fixer().fix_chunks(lines))
+    assert len(chunks) == 2 and chunks[0].endswith("Chính trị,")  # (the comma ends a window)
+    assert "".join(chunks) == Fixer().fix_text("".join(lines))

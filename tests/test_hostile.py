@@ -257,7 +257,7 @@ def test_lines_cut_before_blanks_keep_structure_and_protected_tokens(parts, max_
     pieces = list(pieces)
     assert "".join(pieces) == text
     fixer = Fixer()
-    streamed = "".join(piece for piece, _, _ in fixer._run(iter(pieces), explain=False))
+    streamed = "".join(fixer.fix_chunks(iter(pieces)))
     whole = fixer.fix_text(text)
     assert _ENDINGS.findall(streamed) == _ENDINGS.findall(text)
     assert len(streamed.splitlines()) == len(text.splitlines())

@@ -357,11 +357,8 @@ def _fix_pieces(fixer: Fixer, lines: Iterable[str], jobs: int) -> Iterator[str]:
     """
     if jobs > 1:
         return fix_stream(lines, fixer.config, jobs)
-    # Fixer.fix_lines() gathers each output line whole; the token stream does not.
-    run = getattr(fixer, "_run", None)
-    if run is None:  # pragma: no cover - kept working if the internals change
-        return fixer.fix_lines(lines)
-    return _batched(piece for piece, _, _ in run(lines, explain=False))
+    # (Fixer.fix_lines() gathers each output line whole; fix_chunks() does not.)
+    return _batched(fixer.fix_chunks(lines))
 
 
 def _render(fmt: str, fixer: Fixer, lines: Iterable[str], name: str, jobs: int) -> Iterator[str]:

@@ -22,6 +22,7 @@ from bisect import bisect_left
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, replace
 from functools import partial
+from itertools import chain
 from pathlib import Path
 from typing import Any, NamedTuple, TypeVar
 
@@ -346,17 +347,19 @@ class Fixer:
     def fix_text(self, text: str) -> str:
         """Repair ``text``; everything but damaged words comes back unchanged."""
         _check_str(text, "fix_text")
-        return "".join(piece for piece, _, _ in self._run(text.splitlines(keepends=True), explain=False))
+        return "".join([piece[0] for chunk in self._run(text.splitlines(keepends=True), explain=False)
+                        for piece in chunk])
 
     def fix_and_explain(self, text: str) -> Explained:
         """Repair ``text`` and say what was changed, how sure, and what else it could be."""
         _check_str(text, "fix_and_explain")
         pieces: list[str] = []
         edits: list[Edit] = []
-        for piece, edit, _ in self._run(text.splitlines(keepends=True), explain=True):
-            pieces.append(piece)
-            if edit is not None:
-                edits.append(edit)
+        for chunk in self._run(text.splitlines(keepends=True), explain=True):
+            for piece, edit, _ in chunk:
+                pieces.append(piece)
+                if edit is not None:
+                    edits.append(edit)
         return Explained("".join(pieces), edits)
 
     def fix_lines(self, lines: Iterable[str]) -> Iterator[str]:
@@ -364,19 +367,32 @@ class Fixer:
         for out, _, _ in self.explain_lines(lines, explain=False):
             yield out
 
+    def fix_chunks(self, lines: Iterable[str]) -> Iterator[str]:
+        r"""Repair a stream of lines, yielding the output as soon as each piece is decided.
+
+        Unlike ``fix_lines``, a line is not gathered whole first: memory stays bounded on lines
+        of any length.
+
+        >>> "".join(Fixer().fix_chunks(["Chi thi s6 28-CT/TW\n", "ctia B6 Chinh tri\n"]))
+        'Chỉ thị số 28-CT/TW\ncủa Bộ Chính trị\n'
+        """
+        for chunk in self._run(lines, explain=False):
+            yield "".join([piece[0] for piece in chunk])
+
     def explain_lines(self, lines: Iterable[str], explain: bool = True) -> Iterator[tuple[str, list[Edit], int]]:
         """For each input line: (output line, its edits, offset of the line in the normalised input)."""
         line: list[str] = []
         edits: list[Edit] = []
         start = offset = 0
-        for piece, edit, original in self._run(lines, explain=explain):
-            line.append(piece)
-            offset += len(original)
-            if edit is not None:
-                edits.append(edit)
-            if piece.endswith(("\n", "\r")):
-                yield "".join(line), edits, start
-                line, edits, start = [], [], offset
+        for chunk in self._run(lines, explain=explain):
+            for piece, edit, original in chunk:
+                line.append(piece)
+                offset += len(original)
+                if edit is not None:
+                    edits.append(edit)
+                if piece.endswith(("\n", "\r")):
+                    yield "".join(line), edits, start
+                    line, edits, start = [], [], offset
         if line:
             yield "".join(line), edits, start
 
@@ -532,28 +548,29 @@ class Fixer:
         damaged = info.damaged - self._damaged([old for old, _ in changes]) + self._damaged([new for _, new in changes])
         return info._replace(marked=True, damaged=damaged, foreign=False)
 
-    def _run(self, lines: Iterable[str], explain: bool) -> Iterator[_Piece]:
-        """(output text, edit or None, input text) for every token of the normalised input, in order."""
+    def _run(self, lines: Iterable[str], explain: bool) -> Iterator[list[_Piece]]:
+        """(output text, edit or None, input text) for every token of the normalised input, in order,
+        a chunk at a time (handing on each piece alone would cost more than making it)."""
         base = 0
         for block, settle in _blocks(lines):
             # (restoring marks needs no second pass: see _decode_round)
             if settle and self.config.repair != "diacritics" and isinstance(block, list):
-                pieces: Iterable[_Piece] = self._settle(block, explain, base)
+                chunks: Iterable[list[_Piece]] = (self._settle(block, explain, base),)
             else:
-                pieces = self._pass(self._tokens(block, base), explain)
-            for piece in pieces:
-                base += len(piece[2])
-                yield piece
+                chunks = self._pass(self._tokens(block, base), explain)
+            for chunk in chunks:
+                base += sum([len(piece[2]) for piece in chunk])
+                yield chunk
 
     def _settle(self, block: list[str], explain: bool, base: int) -> list[_Piece]:
         """One block, fixed again while a pass still changes it (see the module notes)."""
         items = list(self._tokens(block, base))
-        out = last = list(self._pass(items, explain))
+        out = last = list(chain.from_iterable(self._pass(items, explain)))
         for _ in range(min(MAX_PASSES, max(MIN_PASSES, len(block) + 2)) - 1):
             if all(text == original for text, _, original in last):
                 break
             items = self._again(items, last)
-            again = list(self._pass(items, explain))
+            again = list(chain.from_iterable(self._pass(items, explain)))
             if all(text == original for text, _, original in again):
                 break
             if [p[0] for p in last] != [p[2] for p in again]:
@@ -593,16 +610,17 @@ class Fixer:
                 i = j
                 continue
             offset = items[i][1] - items[i][0].start
-            texts = [p[0] for p in pieces[i:j]]
-            text = "".join(texts)
+            text = "".join([p[0] for p in pieces[i:j]])
             if not self._protect and self._stays_apart(items, i, j, changed) and normalise(text) == text:
-                kinds = [item[0].kind for item in items[i:j]]
                 line = self._relined(info, [(pieces[k][2], pieces[k][0]) for k in changed],
-                                     [t for t, kind in zip(texts, kinds) if kind == "word"])
-                at = 0
-                for t, kind, item in zip(texts, kinds, items[i:j]):
-                    out.append((new_token((t, kind, at)), offset + at, item[2], line))
-                    at += len(t)
+                                     [p[0] for p, item in zip(pieces[i:j], items[i:j]) if item[0].kind == "word"])
+                # (a changed word keeps its old start: in a later pass a token's start only serves to
+                # find its line's, which is the same)
+                seg = [(tok, at, guarded, line) for tok, at, guarded, _ in items[i:j]]
+                for k in changed:
+                    tok, at, guarded, _ = seg[k - i]
+                    seg[k - i] = (new_token((pieces[k][0], tok.kind, tok.start)), at, guarded, line)
+                out.extend(seg)
             else:
                 text = normalise(text)
                 out.extend(self._line_items(info.number, text, list(iter_tokens(text)), offset))
@@ -629,24 +647,24 @@ class Fixer:
                         return False
         return True
 
-    def _pass(self, items: Iterable[_Item], explain: bool) -> Iterator[_Piece]:
-        """One pass of the decoder over a stream of tokens: one piece per token."""
-        window: list[tuple[Token, int]] = []
+    def _pass(self, items: Iterable[_Item], explain: bool) -> Iterator[list[_Piece]]:
+        """One pass of the decoder over a stream of tokens: one piece per token, a window at a time."""
+        window: list[str] = []  # the texts of the window's tokens
         slots: list[_Slot] = []
         newline_run = False
         spaced = True  # the token before was a space or a line break
         for tok, offset, guarded, line in items:
             kind = tok.kind
             if kind == "space":
-                window.append((tok, offset))
+                window.append(tok.text)
                 spaced = True
                 continue
             if kind == "newline":
                 if newline_run:  # a blank line ends a paragraph
-                    yield from self._flush(window, slots, explain)
+                    yield self._flush(window, slots, explain)
                     window, slots = [], []
                 newline_run = spaced = True
-                window.append((tok, offset))
+                window.append(tok.text)
                 continue
             newline_run = False
             if kind in ("word", "number", "code"):
@@ -657,19 +675,20 @@ class Fixer:
                 # (a hyphen inside a word, as in "ca-si-nô", still ends the window).
                 pass
             else:  # other punctuation, URLs and e-mails end a window
-                yield from self._flush(window, slots, explain)
+                chunk = self._flush(window, slots, explain)
+                chunk.append((tok.text, None, tok.text))
+                yield chunk
                 window, slots = [], []
-                yield tok.text, None, tok.text
                 continue
-            window.append((tok, offset))
+            window.append(tok.text)
             spaced = False
             if len(slots) >= MAX_WINDOW:
-                yield from self._flush(window, slots, explain)
+                yield self._flush(window, slots, explain)
                 window, slots = [], []
-        yield from self._flush(window, slots, explain)
+        yield self._flush(window, slots, explain)
 
-    def _flush(self, window: list[tuple[Token, int]], slots: list[_Slot], explain: bool) -> Iterator[_Piece]:
-        out: list[_Piece] = [(tok.text, None, tok.text) for tok, _ in window]
+    def _flush(self, window: list[str], slots: list[_Slot], explain: bool) -> list[_Piece]:
+        out: list[_Piece] = [(text, None, text) for text in window]
         if slots:
             # Decode until nothing changes: a repaired word is better context for its neighbours,
             # and stopping at a fixed point makes fix_text(fix_text(x)) == fix_text(x) far more often.
@@ -692,7 +711,7 @@ class Fixer:
                 edit = Edit(slot.offset, slot.offset + len(slot.token.text), slot.token.text, text, conf,
                             alts) if explain else None
                 out[slot.at] = (text, edit, slot.token.text)
-        yield from out
+        return out
 
     def _decode_round(self, slots: list[_Slot], explain: bool
                       ) -> tuple[list[tuple[int, str, float, tuple[tuple[str, float], ...]]], bool]:
