@@ -1,4 +1,4 @@
-"""Learn the OCR channel model (lexicons/channel.tsv) from aligned OCR/gold line pairs.
+"""Learn the OCR channel model (lexicons/channel.tsv, lexicons/capitals.tsv) from aligned OCR/gold line pairs.
 
 Sources: the real scanned pages in ../shared/dev (page 003 is held back for
 evaluation unless --use-all-dev), and the synthetic pairs that
@@ -15,7 +15,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "src"))
 
-from vnfix.channel import Channel, word_pairs  # noqa: E402
+from vnfix.channel import Channel, capital_counts, save_capitals, word_pairs  # noqa: E402
 from vnfix.normalise import normalise  # noqa: E402
 
 
@@ -50,6 +50,10 @@ def main() -> None:
     channel.save(args.out)
     print(f"{real} real + {len(lines) - real} synthetic lines, {len(words)} word pairs, "
           f"{len(channel.rules)} rules -> {args.out}", file=sys.stderr)
+    capitals = capital_counts((normalise(o), normalise(g)) for o, g in lines)
+    save_capitals(capitals, args.out.with_name("capitals.tsv"))
+    print(f"{sum(capitals.values())} capitals read for other letters -> {args.out.with_name('capitals.tsv')}",
+          file=sys.stderr)
 
 
 if __name__ == "__main__":

@@ -34,7 +34,7 @@ from vnfix.candidates import SYMBOL_READINGS  # noqa: E402
 from vnfix.lm import BITS, HEADER, LAYOUT, MAGIC, SPECIALS, quantize  # noqa: E402
 from vnfix.normalise import normalise  # noqa: E402
 from vnfix.syllable import normalize_tone, parse  # noqa: E402
-from vnfix.tokenize import iter_tokens  # noqa: E402
+from vnfix.tokenize import tokenize  # noqa: E402
 
 # (path, weight): the legal text is the domain vnfix serves most, so it counts double.
 RUNNING_TEXT = [
@@ -71,7 +71,7 @@ def segments(lines: Iterable[str], vocab: Vocab) -> Iterator[list[int]]:
     num = SPECIALS.index("<num>")
     for line in lines:
         seg: list[int] = []
-        for tok in iter_tokens(normalise(line.rstrip("\n"))):
+        for tok in tokenize(normalise(line.rstrip("\n"))):
             if tok.kind == "word":
                 seg.append(vocab.id_of(tok.text))
             elif tok.kind in ("number", "code"):
@@ -99,7 +99,7 @@ def case_counts(corpora: Path, vocab: Vocab, cache: Path | None) -> dict[int, li
         with open(corpora / rel, encoding="utf-8") as f:
             for line in f:
                 prev = ""
-                for tok in iter_tokens(normalise(line.rstrip("\n"))):
+                for tok in tokenize(normalise(line.rstrip("\n"))):
                     if tok.kind == "space":
                         continue
                     text = tok.text

@@ -14,7 +14,7 @@ import pytest
 from conftest import load_cases
 
 from vnfix import fix_and_explain, fix_text
-from vnfix.channel import Channel, align, skeleton, word_pairs
+from vnfix.channel import Channel, align, capital_counts, load_capitals, save_capitals, skeleton, word_pairs
 from vnfix.fuzzy import distance, index_key, lookup, similarity
 from vnfix.syllable import strip_marks
 
@@ -237,3 +237,24 @@ def test_repair_weighs_misreadings_by_the_damage_rate(lexicon):
     # a misreading gains ln(0.5 / 0.01); the word as read (no syllable at all) loses a little
     assert common["của"] - rare["của"] == pytest.approx(math.log(0.5) - math.log(0.01))
     assert common["ctia"] < rare["ctia"]
+
+
+# --- capitals OCR prints for other small letters ---------------------------------------------------
+CAPITAL_LINES = [
+    ("xir Iy do", "xử lý do"), ("quyén Igi", "quyền lợi"), ("ban Iy lich", "bản lý lịch"),  # I for l: 3 of 3
+    ("cac Pang vien", "các Đảng viên"), ("Ban Pang uy", "Ban Đảng ủy"), ("cua Pang", "của đảng"),  # P for Đ
+    ("Dieu 5. Iy do", "Điều 5. Lý do"),  # after a full stop: not inside a sentence, not counted
+    ("dap Gng", "đáp ứng"), ("Gng dung", "Ứng dụng"),  # G for ư: 1 inside a sentence, too few
+]
+
+
+def test_capital_counts_come_from_words_inside_a_sentence():
+    counts = capital_counts(CAPITAL_LINES)
+    assert counts[("I", "l", True)] == 3 and counts[("I", "l", False)] == 0
+    assert (counts[("P", "đ", True)], counts[("P", "đ", False)]) == (1, 2)
+    assert counts[("G", "u", True)] == 1
+
+
+def test_a_capital_counts_as_misread_when_mostly_lower_case_and_seen_often_enough(tmp_path):
+    save_capitals(capital_counts(CAPITAL_LINES), tmp_path / "capitals.tsv")
+    assert load_capitals(tmp_path / "capitals.tsv") == {("I", "l")}

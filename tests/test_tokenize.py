@@ -13,7 +13,6 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from vnfix import tokenize
-from vnfix.tokenize import iter_tokens
 
 KINDS = {"word", "number", "code", "url", "email", "punct", "space", "newline"}
 
@@ -91,11 +90,6 @@ def test_email_excludes_trailing_punctuation(text, email):
 )
 def test_each_line_ending_is_one_newline_token(text, newlines):
     assert [t.text for t in tokenize(text) if t.kind == "newline"] == newlines
-
-
-def test_iter_tokens_matches_tokenize():
-    text = "Chi thi s6 28-CT/TW\r\nctia B6 Chinh tri."
-    assert list(iter_tokens(text)) == tokenize(text)
 
 
 def test_empty_text_has_no_tokens():

@@ -274,3 +274,69 @@ def word_pairs(ocr_line: str, gold_line: str) -> list[tuple[str, str]]:
         if len(ow) == 1 and len(gw) == 1:
             out.append((ow[0], gw[0]))
     return out
+
+
+# -- letter case -----------------------------------------------------------------------------------
+# OCR reads some small letters as capitals of other letters: "Iy" for lý, "Gng" for ứng. Inside a
+# sentence such a capital is no capital; Đ read as "P" in "Pang" (Đảng) mostly is one.
+MIN_CAPITALS = 3  # occurrences of a pair before its letter case is trusted
+
+
+def capital_counts(lines: Iterable[tuple[str, str]]) -> Counter[tuple[str, str, bool]]:
+    """(OCR capital, gold letter, gold in lower case) counts over line-aligned (OCR, gold) pairs.
+
+    Counted: Title-case OCR words after a word of the same sentence whose first letter is not the
+    gold word's (the gold letter without marks).
+
+    >>> sorted(capital_counts([("ban Iy do", "bản lý do"), ("Ban Pang", "Ban Đảng")]).items())
+    [(('I', 'l', True), 1), (('P', 'đ', False), 1)]
+    """
+    counts: Counter[tuple[str, str, bool]] = Counter()
+    for ocr, gold in lines:
+        o_words, g_words = ocr.split(), gold.split()
+        if len(o_words) != len(g_words):
+            continue
+        for i in range(1, len(o_words)):
+            o, g = o_words[i], g_words[i]
+            if (len(o) < 2 or not o[0].isupper() or any(c.isupper() for c in o[1:])
+                    or not g[:1].isalpha() or not g_words[i - 1][-1:].isalpha()):
+                continue
+            letter = _letter(g[0])
+            if letter != o[0].lower():
+                counts[(o[0], letter, g[0].islower())] += 1
+    return counts
+
+
+def _letter(c: str) -> str:
+    """A letter in lower case without tone or vowel marks (đ stays đ: it is another letter)."""
+    c = c.lower()
+    return c if c == "đ" else strip_marks(c)
+
+
+def save_capitals(counts: Counter[tuple[str, str, bool]], path: Path) -> None:
+    with open(path, "w", encoding="utf-8", newline="\n") as f:
+        f.write("# OCR capital\tgold letter\tgold lower case\tgold upper case\n")
+        for cap, letter in sorted({(c, g) for c, g, _ in counts}):
+            f.write(f"{cap}\t{letter}\t{counts[(cap, letter, True)]}\t{counts[(cap, letter, False)]}\n")
+
+
+def load_capitals(path: Path) -> frozenset[tuple[str, str]]:
+    """The (OCR capital, gold letter) pairs whose gold is mostly lower case inside a sentence."""
+    out = set()
+    with open(path, encoding="utf-8") as f:
+        for line in f:
+            if line.startswith("#"):
+                continue
+            cap, letter, lower, upper = line.rstrip("\n").split("\t")
+            if int(lower) + int(upper) >= MIN_CAPITALS and int(lower) > int(upper):
+                out.add((cap, letter))
+    return frozenset(out)
+
+
+def misread_capital(word: str, reading: str, capitals: frozenset[tuple[str, str]]) -> bool:
+    """True when ``word``'s capital is OCR's reading of the small first letter of ``reading``.
+
+    >>> misread_capital("Iy", "lý", frozenset({("I", "l")})), misread_capital("Ly", "lý", frozenset({("I", "l")}))
+    (True, False)
+    """
+    return (word[:1], _letter(reading[:1])) in capitals

@@ -31,12 +31,13 @@ import regex
 from .candidates import NUM, UNK, Candidate, Term, is_clean, keep_as_is, repair_terms, restore, weigh
 from .config import Config
 from .decode import posteriors, viterbi
-from .fuzzy import FuzzyIndex, build_index, default_channel, default_index
+from .channel import misread_capital
+from .fuzzy import FuzzyIndex, build_index, default_capitals, default_channel, default_index
 from .lexicon import Lexicon, default_lexicon
 from .normalise import normalise
 from .render import render
 from .syllable import normalize_tone, parse, strip_marks
-from .tokenize import Token, iter_tokens, new_token, tokenize
+from .tokenize import Token, new_token, tokenize
 
 MAX_WINDOW = 200  # words; bounds memory and latency on text without punctuation
 MAX_ROUNDS = 4  # decodings of one window, at most, on the way to a fixed point
@@ -119,6 +120,8 @@ def _ends_window(line: str, whole: bool = True) -> bool:
     start = len(body)
     while start and not body[start - 1].isspace():
         start -= 1
+    if body[start:].isalpha():  # (a word: most lines end so)
+        return False
     piece = tokenize(body[start:])  # the last run of non-blanks
     if len(piece) == 1 and piece[0].text in _DASHES:
         return False  # a dash after a blank does not end a window (see Fixer._pass)
@@ -426,6 +429,8 @@ class Fixer:
         damage = _bucket((damaged + LINE_PRIOR * line_rate) / (len(words) + LINE_PRIOR))
         kept = True
         clean = marked and damage <= CLEAN_WINDOW
+        if clean and not cfg.retone and not lex.phrases and all([facts[w][1] for w in words]):
+            return None  # every word is kept (below): nothing to decode, as most windows of a second pass
         for i, s in enumerate(slots):
             if not s.repairable:
                 out.append(fixed)
@@ -482,7 +487,7 @@ class Fixer:
         """(token, offset in the whole input, protected, its line) for every token of every line."""
         for number, raw in enumerate(lines):
             line = normalise(raw)
-            yield from self._line_items(number, line, list(iter_tokens(line)), offset)
+            yield from self._line_items(number, line, tokenize(line), offset)
             offset += len(line)
 
     def _line_items(self, number: int, line: str, tokens: list[Token], offset: int) -> list[_Item]:
@@ -623,7 +628,7 @@ class Fixer:
                 out.extend(seg)
             else:
                 text = normalise(text)
-                out.extend(self._line_items(info.number, text, list(iter_tokens(text)), offset))
+                out.extend(self._line_items(info.number, text, tokenize(text), offset))
             i = j
         return out
 
@@ -775,9 +780,14 @@ class Fixer:
         ones of a heading's "CHỈ" in lower case ("CHi"). Among words not in capitals a repaired
         syllable in capitals is Title case; among capitals a mixed-case one is upper case.
         Acronyms keep their case, and so do capitals on a line typed without marks (no marks,
-        digits or OCR symbols): there, capitals are meant.
+        digits or OCR symbols): there, capitals are meant. After a word in lower case, a capital
+        that OCR is known to print for another small letter ("Iy" for lý, "Gng" for ứng: see
+        ``channel.capital_counts``) is that small letter.
         """
         word = slots[pos].token.text
+        if (misread_capital(word, chosen.text, default_capitals()) and not any(c.isupper() for c in word[1:])
+                and not (pos and slots[pos - 1].token.text.isupper())):
+            return self._render(word.lower(), chosen)
         if chosen.text.upper() in self.lexicon.acronym_set or not parse(chosen.text):
             return text
         around = [_nearest_word(slots, pos, -1), _nearest_word(slots, pos, 1)]

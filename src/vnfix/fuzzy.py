@@ -25,7 +25,7 @@ from typing import NamedTuple
 import regex
 from rapidfuzz.distance import Levenshtein
 
-from .channel import Channel, skeleton
+from .channel import Channel, load_capitals, skeleton
 from .lexicon import Lexicon, default_lexicon, lexicon_dir
 from .lm import native_module
 
@@ -187,6 +187,12 @@ def build_index(lex: Lexicon, channel: Channel) -> FuzzyIndex:
 def default_channel() -> Channel:
     """The shipped channel model (lexicons/channel.tsv), loaded once."""
     return Channel.load(lexicon_dir() / "channel.tsv")
+
+
+@lru_cache(maxsize=1)
+def default_capitals() -> frozenset[tuple[str, str]]:
+    """The shipped capital misreads (lexicons/capitals.tsv, see ``channel.capital_counts``), loaded once."""
+    return load_capitals(lexicon_dir() / "capitals.tsv")
 
 
 @lru_cache(maxsize=1)

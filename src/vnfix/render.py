@@ -2,8 +2,10 @@
 
 >>> render("NGUOI", "người", "old"), render("Hoa", "hòa", "new"), render("hoà", "hòa", "old")
 ('NGƯỜI', 'Hoà', 'hoà')
->>> render("Iy", "lý", "old"), render("IY", "lý", "old"), render("Ly", "lý", "old")
-('lý', 'LÝ', 'Lý')
+>>> render("IY", "lý", "old"), render("Ly", "lý", "old")
+('LÝ', 'Lý')
+
+(Whether a capital is one at all is the fixer's question: OCR prints "Iy" for lý.)
 """
 
 from __future__ import annotations
@@ -21,6 +23,4 @@ def render(original: str, chosen: str, style: ToneStyle) -> str:
     if (normalize_tone(low) if parse(low) else low) == chosen:
         return original
     text = normalize_tone(chosen, style) if style != "old" else chosen
-    if original[:1] == "I" and chosen[:1] == "l" and not any(c.isupper() for c in original[1:]):
-        return text  # "Iy": a lower-case l that OCR read as a capital I, not a capital (lý)
     return apply_case(original, text)

@@ -48,6 +48,7 @@ _PIECES = regex.compile(r"[-/.:]|[^-/.:]+")
 _SLASHED_PIECE = r"(?:\p{Lu}?[\p{Ll}\p{M}" + OCR_SYMBOLS + r"]*|\p{Lu})"  # a word, or one capital
 _SLASHED_WORDS = regex.compile(_SLASHED_PIECE + r"(?:/" + _SLASHED_PIECE + r")+")
 _DIGIT = regex.compile(r"\d")
+_NUMBER = regex.compile(r"\d+(?:[.,]\d+)*")
 # Digits with & or ¢ and nothing else: no number or amount is written so (¢ is no Vietnamese
 # currency); € £ ¥ § next to digits are amounts and sections (5€, §3), left alone.
 _MISREAD_DIGITS = regex.compile(r"(?=.*[&¢])(?=.*\d)[\d&¢€¥£§]+")
@@ -89,12 +90,6 @@ def _word_kind(text: str) -> Kind:
     return "word"
 
 
-def iter_tokens(text: str) -> Iterator[Token]:
-    """The tokens of ``text`` in order, lazily (see ``tokenize``)."""
-    tokens = _iter_tokens(text)
-    return _symbols_between_words(list(tokens)) if BETWEEN_WORDS in text else tokens
-
-
 # Between two words (with a blank either side), a lone ¥ is a word: OCR's ý, as in "vé ¥ nghia"
 # (ý nghĩa). Next to an amount or alone it is the yen sign (100 ¥), punctuation.
 BETWEEN_WORDS = "¥"  # (one symbol)
@@ -110,25 +105,28 @@ def _symbols_between_words(tokens: list[Token]) -> Iterator[Token]:
             yield tok
 
 
-def _iter_tokens(text: str) -> Iterator[Token]:
+def _tokens(text: str) -> list[Token]:
+    out: list[Token] = []
+    add = out.append
     for m in _PATTERN.finditer(text):
         kind = m.lastgroup
-        s = m.group()
-        start = m.start()
         if kind == "letters":
-            yield new_token((s, "word", start))
+            add(new_token((m.group(), "word", m.start())))
         elif kind == "joined":
+            s, start = m.group(), m.start()
             if _DIGIT.search(s) or ("/" in s and (not _SLASHED_WORDS.fullmatch(s) or _LETTERS_SLASHED.fullmatch(s))):
-                yield new_token((s, "number" if regex.fullmatch(r"\d+(?:[.,]\d+)*", s) else "code", start))
+                add(new_token((s, "number" if _NUMBER.fullmatch(s) else "code", start)))
                 continue
             # TP.HCM, Hà Nội-Việt Nam, và/hoặc: words joined by punctuation, not a code.
             for piece in _PIECES.finditer(s):
                 p = piece.group()
-                yield new_token((p, "punct" if p in "-/.:" else _word_kind(p), start + piece.start()))
+                add(new_token((p, "punct" if p in "-/.:" else _word_kind(p), start + piece.start())))
         elif kind == "word":
-            yield new_token((s, _word_kind(s), start))
+            s = m.group()
+            add(new_token((s, _word_kind(s), m.start())))
         else:
-            yield new_token((s, kind, start))
+            add(new_token((m.group(), kind, m.start())))
+    return out
 
 
 def tokenize(text: str) -> list[Token]:
@@ -139,4 +137,5 @@ def tokenize(text: str) -> list[Token]:
     >>> "".join(t.text for t in tokenize("a\\r\\nb  c\\t")) == "a\\r\\nb  c\\t"
     True
     """
-    return list(iter_tokens(text))
+    tokens = _tokens(text)
+    return list(_symbols_between_words(tokens)) if BETWEEN_WORDS in text else tokens
