@@ -314,6 +314,7 @@ def _letter(c: str) -> str:
 
 
 def save_capitals(counts: Counter[tuple[str, str, bool]], path: Path) -> None:
+    """Write ``capital_counts`` as a table: one row per (OCR capital, gold letter)."""
     with open(path, "w", encoding="utf-8", newline="\n") as f:
         f.write("# OCR capital\tgold letter\tgold lower case\tgold upper case\n")
         for cap, letter in sorted({(c, g) for c, g, _ in counts}):
