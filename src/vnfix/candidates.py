@@ -13,7 +13,6 @@ token (``ctia`` → của). The decoder then lets the language model choose.
 from __future__ import annotations
 
 import math
-from functools import partial
 from typing import NamedTuple
 
 import regex
@@ -42,6 +41,9 @@ class Candidate(NamedTuple):
     lm_id: int
     text: str
     logp: float
+
+
+Reading = tuple[int, str, float]  # a Candidate's fields, as the decoder reads them
 
 
 # Symbols that are words in their own right, and the syllable the language model reads them as.
@@ -111,7 +113,7 @@ EITHER = 3  # max of the two: the channel's best reading is the word itself
 Term = tuple[int, str, int, float]  # lm id, text, one of the four kinds above, c
 
 
-def repair_terms(word: str, lex: Lexicon, index: FuzzyIndex, limit: int, marked: bool) -> list[Term]:
+def repair_terms(word: str, lex: Lexicon, index: FuzzyIndex, limit: int, marked: bool) -> tuple[Term, ...]:
     """The readings ``repair`` weighs, before the damage rate is known (a word is met at many rates)."""
     asis = keep_as_is(word, lex)
     low = word.lower()
@@ -142,13 +144,17 @@ def repair_terms(word: str, lex: Lexicon, index: FuzzyIndex, limit: int, marked:
             # HDND for HĐND is OCR's doing in damaged text; VND in clean text is meant.
             out[acro.lower()] = (keep_as_is(acro, lex).lm_id, acro.lower(),
                                  AS_READ if acro in lex.user_acronyms else MISREAD, 0.0)
-    return list(out.values())
+    return tuple(out.values())
 
 
-def weigh(terms: list[Term], damage: float) -> list[Candidate]:
-    """``terms`` as candidates for a word in text where a share ``damage`` of words is misread."""
+def weigh(terms: tuple[Term, ...], damage: float) -> tuple[Reading, ...]:
+    """``terms`` as readings for a word in text where a share ``damage`` of words is misread.
+
+    Plain tuples, not ``Candidate``s: the fixer remembers a great many of them, and the garbage
+    collector leaves tuples of plain values alone.
+    """
     lr, lk = math.log(damage), math.log1p(-damage)
-    out: list[Candidate] = []
+    out: list[Reading] = []
     for lm_id, text, kind, c in terms:
         if kind == AS_READ:
             lp = c
@@ -158,13 +164,10 @@ def weigh(terms: list[Term], damage: float) -> list[Candidate]:
             lp = lr + c
         else:
             lp = max(lk, lr + c)
-        out.append(_candidate((lm_id, text, lp)))
+        out.append((lm_id, text, lp))
     # Readings far less likely than the best one cannot win against any context; drop them.
-    floor = max(c.logp for c in out) - HOPELESS
-    return [c for c in out if c.logp >= floor]
-
-
-_candidate = partial(tuple.__new__, Candidate)  # (no keyword handling: built in bulk)
+    floor = max([r[2] for r in out]) - HOPELESS
+    return tuple([r for r in out if r[2] >= floor])
 
 
 def repair(word: str, lex: Lexicon, index: FuzzyIndex, limit: int, marked: bool, damage: float) -> list[Candidate]:
@@ -180,4 +183,4 @@ def repair(word: str, lex: Lexicon, index: FuzzyIndex, limit: int, marked: bool,
     >>> repair("ctia", default_lexicon(), default_index(), 8, True, 0.3)[0].text
     'của'
     """
-    return weigh(repair_terms(word, lex, index, limit, marked), damage)
+    return [Candidate(*r) for r in weigh(repair_terms(word, lex, index, limit, marked), damage)]

@@ -18,7 +18,7 @@ from __future__ import annotations
 import math
 from collections.abc import Sequence
 
-from .candidates import Candidate
+from .candidates import Reading
 from .lm import SPECIALS, NgramModel
 
 _S = SPECIALS.index("<s>")
@@ -26,14 +26,14 @@ _E = SPECIALS.index("</s>")
 REACH = 10.0  # ln: a reading this far behind the best state keeps no place of its own in the beam (= _native.c)
 
 
-def _lists(lattice: Sequence[Sequence[Candidate]]) -> list[Sequence[Candidate]]:
+def _lists(lattice: Sequence[Sequence[Reading]]) -> list[Sequence[Reading]]:
     """The lattice as the C decoder reads it: a list of lists or tuples (the pipeline's own is)."""
     if type(lattice) is list:
         return lattice
     return [c if type(c) in (list, tuple) else list(c) for c in lattice]
 
 
-def viterbi(lattice: Sequence[Sequence[Candidate]], lm: NgramModel, beam: int = 8) -> list[int]:
+def viterbi(lattice: Sequence[Sequence[Reading]], lm: NgramModel, beam: int = 8) -> list[int]:
     """Index of the chosen candidate at each position of ``lattice``."""
     if lm.native is not None:
         return lm.native.viterbi(_lists(lattice), beam)
@@ -84,12 +84,12 @@ def viterbi(lattice: Sequence[Sequence[Candidate]], lm: NgramModel, beam: int = 
     return path
 
 
-def posteriors(lattice: Sequence[Sequence[Candidate]], path: Sequence[int], positions: Sequence[int],
+def posteriors(lattice: Sequence[Sequence[Reading]], path: Sequence[int], positions: Sequence[int],
                lm: NgramModel) -> list[list[float]]:
     """For each position: P(candidate | chosen neighbours) of every candidate there (the confidence)."""
     if lm.native is not None:
         return lm.native.posteriors(_lists(lattice), list(path), list(positions))
-    ids = [_S, _S] + [lattice[i][k].lm_id for i, k in enumerate(path)] + [_E, _E]
+    ids = [_S, _S] + [lattice[i][k][0] for i, k in enumerate(path)] + [_E, _E]
     out = []
     for pos in positions:
         p = pos + 2

@@ -19,7 +19,7 @@ words are repaired; a second pass must find nothing left to do.)
 from __future__ import annotations
 
 from bisect import bisect_left
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, replace
 from functools import partial
 from itertools import chain
@@ -28,16 +28,18 @@ from typing import Any, NamedTuple, TypeVar
 
 import regex
 
-from .candidates import NUM, UNK, Candidate, Term, is_clean, keep_as_is, repair_terms, restore, weigh
+from .candidates import NUM, UNK, Candidate, Reading, Term, is_clean, keep_as_is, repair_terms, restore, weigh
+from .channel import misread_capital
 from .config import Config
 from .decode import posteriors, viterbi
-from .channel import misread_capital
 from .fuzzy import FuzzyIndex, build_index, default_capitals, default_channel, default_index
 from .lexicon import Lexicon, default_lexicon
 from .normalise import normalise
 from .render import render
 from .syllable import normalize_tone, parse, strip_marks
 from .tokenize import Token, new_token, tokenize
+
+_Row = Sequence[Reading]  # one word's readings in a lattice (Candidates, or plain tuples: see weigh)
 
 MAX_WINDOW = 200  # words; bounds memory and latency on text without punctuation
 MAX_ROUNDS = 4  # decodings of one window, at most, on the way to a fixed point
@@ -73,10 +75,10 @@ def _case_evidence(word: str, position: int) -> bool | None:
     return None
 
 
-def _with_case(cands: list[Candidate], lex: Lexicon, case: bool | None) -> list[Candidate]:
-    if case is None or len(cands) < 2:
-        return cands
-    return [Candidate(c.lm_id, c.text, c.logp + CASE_WEIGHT * lex.case_logp(c.lm_id, case)) for c in cands]
+def _with_case(readings: _Row, lex: Lexicon, case: bool | None) -> _Row:
+    if case is None or len(readings) < 2:
+        return readings
+    return tuple([(i, text, lp + CASE_WEIGHT * lex.case_logp(i, case)) for i, text, lp in readings])
 
 
 def _looks_damaged(word: str, clean: bool, lex: Lexicon) -> bool:
@@ -193,12 +195,13 @@ def _check_str(text: object, name: str) -> None:
         raise TypeError(f"{name}() takes str, not {type(text).__name__}{hint}")
 
 
-def _restored(word: str, lex: Lexicon, limit: int, case: bool | None) -> list[Candidate]:
-    return _with_case(restore(word, lex, limit), lex, case)
+def _restored(word: str, lex: Lexicon, limit: int, case: bool | None) -> _Row:
+    return _with_case(tuple([(c.lm_id, c.text, c.logp) for c in restore(word, lex, limit)]), lex, case)
 
 
-def _kept(word: str, lex: Lexicon) -> list[Candidate]:
-    return [keep_as_is(word, lex)]
+def _kept(word: str, lex: Lexicon) -> _Row:
+    c = keep_as_is(word, lex)
+    return ((c.lm_id, c.text, c.logp),)
 
 
 def _bucket(rate: float) -> float:
@@ -327,7 +330,7 @@ class Fixer:
         self.config = (config or Config()).replace(**options) if options else (config or Config())
         self._lexicon = lexicon
         self._protect = [regex.compile(p) for p in self.config.protect]
-        self._cands: dict[tuple[object, ...], list[Candidate]] = {}
+        self._cands: dict[tuple[object, ...], _Row] = {}
         self._index: FuzzyIndex | None = None
         # Asked for every word of every window, and words repeat:
         self._facts = _Remembered(self._word_facts)  # word -> (looks misread, reads as itself, ...)
@@ -401,12 +404,12 @@ class Fixer:
 
     # -- pipeline ---------------------------------------------------------------------
 
-    def _lattice(self, slots: list[_Slot]) -> list[list[Candidate]] | None:
+    def _lattice(self, slots: list[_Slot]) -> list[_Row] | None:
         """Each slot's candidates; None when every word is kept as it is (nothing to decode)."""
         cfg = self.config
         lex = self.lexicon
-        fixed = [Candidate(NUM, "", 0.0)]
-        out: list[list[Candidate]] = []
+        fixed: _Row = ((NUM, "", 0.0),)
+        out: list[_Row] = []
         if cfg.repair == "diacritics":
             for i, s in enumerate(slots):
                 w = s.token.text
@@ -429,7 +432,7 @@ class Fixer:
         damage = _bucket((damaged + LINE_PRIOR * line_rate) / (len(words) + LINE_PRIOR))
         kept = True
         clean = marked and damage <= CLEAN_WINDOW
-        if clean and not cfg.retone and not lex.phrases and all([facts[w][1] for w in words]):
+        if clean and not cfg.retone and not lex.phrases and all(facts[w][1] for w in words):
             return None  # every word is kept (below): nothing to decode, as most windows of a second pass
         for i, s in enumerate(slots):
             if not s.repairable:
@@ -446,7 +449,7 @@ class Fixer:
                 out.append(self._memo(("o", w, marked, damage, case), self._repaired, w, marked, damage, case))
         return None if kept and not cfg.retone and not lex.phrases else out
 
-    def _apply_phrases(self, slots: list[_Slot], lattice: list[list[Candidate]]) -> None:
+    def _apply_phrases(self, slots: list[_Slot], lattice: list[_Row]) -> None:
         """Write the user's multi-syllable names whole where their unmarked letters occur."""
         lex = self.lexicon
         longest = max(len(k) for k in lex.phrases)
@@ -463,7 +466,7 @@ class Fixer:
                     break
             i += 1
 
-    def _memo(self, key: tuple[object, ...], make: Callable[..., list[Candidate]], *args: Any) -> list[Candidate]:
+    def _memo(self, key: tuple[object, ...], make: Callable[..., _Row], *args: Any) -> _Row:
         """``make(*args)``, remembered under ``key`` (words repeat; their readings need not be redone)."""
         got = self._cands.get(key)
         if got is None:
@@ -510,10 +513,10 @@ class Fixer:
         damaged = _looks_damaged(word, clean, self.lexicon)
         return damaged, clean, damaged and (word.islower() or not word.isalpha())
 
-    def _repaired(self, word: str, marked: bool, damage: float, case: bool | None) -> list[Candidate]:
+    def _repaired(self, word: str, marked: bool, damage: float, case: bool | None) -> _Row:
         return _with_case(weigh(self._terms[word, marked], damage), self.lexicon, case)
 
-    def _terms_of(self, key: tuple[str, bool]) -> list[Term]:
+    def _terms_of(self, key: tuple[str, bool]) -> tuple[Term, ...]:
         word, marked = key
         return repair_terms(word, self.lexicon, self.index, self.config.max_candidates, marked)
 
@@ -732,7 +735,7 @@ class Fixer:
         changed: list[tuple[int, _Slot, int, str]] = []
         for pos, (slot, k) in enumerate(zip(slots, path)):
             if slot.repairable:
-                text = self._written(slots, pos, lattice[pos][k])
+                text = self._written(slots, pos, lattice[pos][k][1])
                 if text != slot.token.text:
                     changed.append((pos, slot, k, text))
         # Marks restored to a word written without any is not a guess the threshold guards:
@@ -758,22 +761,22 @@ class Fixer:
                 continue
             alts: dict[str, float] = {}
             for i, (c, q) in enumerate(zip(lattice[pos], p or [1.0] * len(lattice[pos]))):
-                alt = self._written(slots, pos, c)
+                alt = self._written(slots, pos, c[1])
                 if i != k and alt != text:
                     alts[alt] = alts.get(alt, 0.0) + q
             best = sorted(alts.items(), key=lambda a: (-a[1], a[0]))[:4]
             out.append((pos, text, round(conf, 4), tuple((a, round(q, 4)) for a, q in best)))
         return out, unsettled
 
-    def _written(self, slots: list[_Slot], pos: int, chosen: Candidate) -> str:
-        """The text to write for the word of ``slots[pos]`` read as ``chosen``."""
+    def _written(self, slots: list[_Slot], pos: int, reading: str) -> str:
+        """The text to write for the word of ``slots[pos]`` read as the syllable ``reading``."""
         word = slots[pos].token.text
-        text = self._render(word, chosen)
+        text = self._render(word, reading)
         if text != word and len(word) > 1 and not word.islower() and self.config.repair == "ocr":
-            text = self._recased(slots, pos, chosen, text)  # (typed text: its capitals are meant)
+            text = self._recased(slots, pos, reading, text)  # (typed text: its capitals are meant)
         return text
 
-    def _recased(self, slots: list[_Slot], pos: int, chosen: Candidate, text: str) -> str:
+    def _recased(self, slots: list[_Slot], pos: int, reading: str, text: str) -> str:
         """``text``, the repair of a word with capitals, in the letter case of the words around it.
 
         OCR reads the tall stacked letters of a word like "Bộ" as capitals ("BO"), and the small
@@ -785,22 +788,22 @@ class Fixer:
         ``channel.capital_counts``) is that small letter.
         """
         word = slots[pos].token.text
-        if (misread_capital(word, chosen.text, default_capitals()) and not any(c.isupper() for c in word[1:])
+        if (misread_capital(word, reading, default_capitals()) and not any(c.isupper() for c in word[1:])
                 and not (pos and slots[pos - 1].token.text.isupper())):
-            return self._render(word.lower(), chosen)
-        if chosen.text.upper() in self.lexicon.acronym_set or not parse(chosen.text):
+            return self._render(word.lower(), reading)
+        if reading.upper() in self.lexicon.acronym_set or not parse(reading):
             return text
         around = [_nearest_word(slots, pos, -1), _nearest_word(slots, pos, 1)]
         caps = [sum(c.isupper() for c in w) > 1 for w in around if w]  # (PiCH is a capital word misread)
         if not caps:
             return text
         if word.isupper():
-            return text if any(caps) or not slots[pos].line.marked else self._render(word.capitalize(), chosen)
+            return text if any(caps) or not slots[pos].line.marked else self._render(word.capitalize(), reading)
         upper = sum(c.isupper() for c in word)
-        return self._render(word.upper(), chosen) if upper > 1 and all(caps) else text
+        return self._render(word.upper(), reading) if upper > 1 and all(caps) else text
 
-    def _render(self, original: str, chosen: Candidate) -> str:
-        return self._texts[original, chosen.text]
+    def _render(self, original: str, reading: str) -> str:
+        return self._texts[original, reading]
 
     def _text_of(self, key: tuple[str, str]) -> str:
         original, reading = key

@@ -105,7 +105,7 @@ class FuzzyIndex:
             for d in _deletes(sk, max_distance):
                 self.deletes.setdefault(d, []).append(sk)
         self.log_total = math.log(sum(n for b in counts.values() for _, n in b) + 1)
-        self._memo: dict[tuple[str, int], list[Match]] = {}
+        self._memo: dict[tuple[str, int], tuple[tuple[str, float, float], ...]] = {}
         self._near: dict[str, tuple[list[str], list[float], list[float]]] = {}
         self.native = None
         if channel.native is not None:
@@ -151,29 +151,30 @@ class FuzzyIndex:
         """The ``limit`` most likely syllables for ``token`` (any case), best first."""
         token = token.lower()
         key = (token, limit)
-        got = self._memo.get(key)
-        if got is not None:
-            return got
+        known = self._memo.get(key)
+        if known is not None:
+            return [_new(Match, m) for m in known]
         if len(token) > MAX_TOKEN:
             return []
         log_total = self.log_total
         q = index_key(token)
         if len(q) > MAX_TOKEN:
             return []
+        found: list[tuple[str, float, float]]
         if self.native is not None:  # the same steps in C
             found = self.native.lookup(token, q, 1 if len(q) <= 2 else self.max_distance, self.pool, limit, log_total)
-            got = [_new(Match, f) for f in found]
         else:
             golds, offsets, priors = self._neighbours(token)
             # A cheap pre-rank (edit distance, frequency) leaves the channel's DP a few candidates.
             order, logps = self.channel.best(token, golds, offsets, self.pool)
             scored = [Match(golds[i], lp, priors[i] - log_total) for i, lp in zip(order, logps)]
             scored.sort(key=lambda m: (-m.score, m.syllable))
-            got = scored[:limit]
+            found = [(m.syllable, m.logp, m.prior) for m in scored[:limit]]
         if len(self._memo) > 500_000:
             self._memo.clear()
-        self._memo[key] = got
-        return got
+        # (remembered as plain tuples, which the garbage collector leaves alone: there are many)
+        self._memo[key] = tuple(found)
+        return [_new(Match, m) for m in found]
 
 
 def build_index(lex: Lexicon, channel: Channel) -> FuzzyIndex:
