@@ -16,6 +16,7 @@ True
 from __future__ import annotations
 
 import math
+import unicodedata
 from collections import Counter
 from collections.abc import Iterable
 from pathlib import Path
@@ -40,12 +41,17 @@ LP_KEEP = math.log(0.97)  # a letter read as itself
 def _base_table() -> str:
     """Every BMP code point mapped to its letter without marks (one char), for the C twin of _single."""
     out = []
+    strip = strip_marks.__wrapped__  # (65,536 one-off calls would crowd the cache out)
     for cp in range(0x10000):
         ch = chr(cp)
         if 0xD800 <= cp <= 0xDFFF:
             out.append(ch)
             continue
-        b = strip_marks(ch.lower())
+        low = ch.lower()
+        # Only Latin letters carry marks strip_marks removes (the Latin blocks below); it also
+        # composes, which changes the few code points that are not in NFC.
+        latin = 0x80 <= cp < 0x250 or 0x1E00 <= cp < 0x1F00
+        b = strip(low) if latin or not unicodedata.is_normalized("NFC", low) else low
         out.append(b if len(b) == 1 else ch)
     return "".join(out)
 
