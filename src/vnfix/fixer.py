@@ -430,10 +430,9 @@ class Fixer:
         # words, shrunk toward the share on its lines (short windows say little on their own).
         line_rate = (sum(li.damaged for li in lines) + 0.5) / (sum(li.words for li in lines) + 1.5)
         damage = _bucket((damaged + LINE_PRIOR * line_rate) / (len(words) + LINE_PRIOR))
-        kept = True
         clean = marked and damage <= CLEAN_WINDOW
-        if clean and not cfg.retone and not lex.phrases and all(facts[w][1] for w in words):
-            return None  # every word is kept (below): nothing to decode, as most windows of a second pass
+        if not cfg.retone and not lex.phrases and (not words or clean and all(facts[w][1] for w in words)):
+            return None  # every word would be kept as it is (below): most windows of a second pass
         for i, s in enumerate(slots):
             if not s.repairable:
                 out.append(fixed)
@@ -443,11 +442,10 @@ class Fixer:
                 # A known word among known words: nothing suggests damage, keep it (and save the work).
                 out.append(self._memo(("k", w), _kept, w, lex))
             else:
-                kept = False
                 # OCR output's letter case is as noisy as its letters: case evidence only for typed text.
                 case = None if marked else _case_evidence(w, i)
                 out.append(self._memo(("o", w, marked, damage, case), self._repaired, w, marked, damage, case))
-        return None if kept and not cfg.retone and not lex.phrases else out
+        return out
 
     def _apply_phrases(self, slots: list[_Slot], lattice: list[_Row]) -> None:
         """Write the user's multi-syllable names whole where their unmarked letters occur."""
