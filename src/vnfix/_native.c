@@ -205,8 +205,16 @@ static PyObject *lm_viterbi(NativeLM *self, PyObject *args) {
     Py_ssize_t *slot_of = PyMem_Malloc(sizeof(Py_ssize_t) * 64 * maxc);
     char *seen = PyMem_Malloc(maxc);
     double *bigram = PyMem_Malloc(sizeof(double) * 64 * maxc);
+    /* scratch of the pruning: the kept states' order, the kept states, each candidate's best state */
+    Py_ssize_t *order = PyMem_Malloc(sizeof(Py_ssize_t) * ((Py_ssize_t)beam + maxc));
+    State *tmp = PyMem_Malloc(sizeof(State) * ((Py_ssize_t)beam + maxc));
+    Py_ssize_t *best_of = PyMem_Malloc(sizeof(Py_ssize_t) * maxc);
+    Py_ssize_t *twin = PyMem_Malloc(sizeof(Py_ssize_t) * maxc);
     PyObject *result = NULL;
-    if (!steps || !counts || !cid || !clp || !slot_of || !seen || !bigram) { PyErr_NoMemory(); goto done; }
+    if (!steps || !counts || !cid || !clp || !slot_of || !seen || !bigram || !order || !tmp || !best_of || !twin) {
+        PyErr_NoMemory();
+        goto done;
+    }
 
     State start = {0, 0, 0.0, -1, -1};
     State *prev = &start;
@@ -221,6 +229,9 @@ static PyObject *lm_viterbi(NativeLM *self, PyObject *args) {
                 PyErr_SetString(PyExc_IndexError, "candidate id out of range");
                 goto done;
             }
+            twin[j] = -1;  /* the first earlier candidate with the same LM id (<unk> readings share one) */
+            for (Py_ssize_t j2 = 0; j2 < j; j2++)
+                if (cid[j2] == cid[j]) { twin[j] = j2; break; }
         }
         State *cur = steps + t * cap;
         Py_ssize_t ncur = 0;
@@ -252,10 +263,7 @@ static PyObject *lm_viterbi(NativeLM *self, PyObject *args) {
                 if (use_table) {
                     /* two candidates may share an LM id: then (b, c) is one state */
                     m = slot_of[bi * maxc + j];
-                    if (m < 0) {
-                        for (Py_ssize_t j2 = 0; j2 < j; j2++)
-                            if (cid[j2] == cid[j] && slot_of[bi * maxc + j2] >= 0) { m = slot_of[bi * maxc + j2]; break; }
-                    }
+                    if (m < 0 && twin[j] >= 0) m = slot_of[bi * maxc + twin[j]];
                     if (m < 0) m = ncur;
                     slot_of[bi * maxc + j] = m;
                 } else {
@@ -274,26 +282,38 @@ static PyObject *lm_viterbi(NativeLM *self, PyObject *args) {
         if (ncur > beam) {
             /* keep the `beam` best states and, for every candidate, its best state: one reading
                whose history scores many near-equal ways (chương, chướng, chưởng...) cannot crowd
-               its neighbour's readings out of the beam */
-            State *tmp = PyMem_Malloc(sizeof(State) * ncur);
-            Py_ssize_t *order = PyMem_Malloc(sizeof(Py_ssize_t) * ncur);
-            if (!tmp || !order) { PyMem_Free(tmp); PyMem_Free(order); PyErr_NoMemory(); goto done; }
-            /* insertion sort is stable and ncur is small (beam * candidates) */
+               its neighbour's readings out of the beam. "Best" and "first" follow a stable sort
+               by score (an earlier state wins a tie), without sorting all states: the top `beam`
+               are picked in one sweep, and only the kept ones (at most beam + k) are ordered. */
+            for (Py_ssize_t j = 0; j < k; j++) best_of[j] = -1;
+            Py_ssize_t ntop = 0;
             for (Py_ssize_t m = 0; m < ncur; m++) {
-                Py_ssize_t p = m;
-                while (p > 0 && cur[order[p - 1]].score < cur[m].score) { order[p] = order[p - 1]; p--; }
+                double v = cur[m].score;
+                int32_t j = cur[m].cand;
+                if (best_of[j] < 0 || v > cur[best_of[j]].score) best_of[j] = m;
+                if (ntop == beam && !(v > cur[order[ntop - 1]].score)) continue;
+                Py_ssize_t p = ntop < beam ? ntop++ : ntop - 1;
+                while (p > 0 && cur[order[p - 1]].score < v) { order[p] = order[p - 1]; p--; }
                 order[p] = m;
             }
+            double floor = cur[order[0]].score - REACH;
             for (Py_ssize_t j = 0; j < k; j++) seen[j] = 0;
-            Py_ssize_t kept = 0;
-            for (Py_ssize_t m = 0; m < ncur; m++) {
-                int32_t j = cur[order[m]].cand;
-                if (m < beam || (!seen[j] && cur[order[m]].score >= cur[order[0]].score - REACH)) tmp[kept++] = cur[order[m]];
-                seen[j] = 1;
+            for (Py_ssize_t m = 0; m < ntop; m++) seen[cur[order[m]].cand] = 1;
+            Py_ssize_t kept = ntop;
+            for (Py_ssize_t j = 0; j < k; j++) {
+                Py_ssize_t m = best_of[j];
+                if (m < 0 || seen[j] || cur[m].score < floor) continue;
+                /* into place among the kept: after every state that scores more, or as much and came first */
+                Py_ssize_t p = kept++;
+                while (p > 0 && (cur[order[p - 1]].score < cur[m].score ||
+                                 (cur[order[p - 1]].score == cur[m].score && order[p - 1] > m))) {
+                    order[p] = order[p - 1];
+                    p--;
+                }
+                order[p] = m;
             }
+            for (Py_ssize_t m = 0; m < kept; m++) tmp[m] = cur[order[m]];
             memcpy(cur, tmp, sizeof(State) * kept);
-            PyMem_Free(tmp);
-            PyMem_Free(order);
             ncur = kept;
         }
         counts[t] = ncur;
@@ -323,6 +343,10 @@ done:
     PyMem_Free(slot_of);
     PyMem_Free(seen);
     PyMem_Free(bigram);
+    PyMem_Free(order);
+    PyMem_Free(tmp);
+    PyMem_Free(best_of);
+    PyMem_Free(twin);
     return result;
 }
 
