@@ -7,12 +7,16 @@ URLs and e-mails must come through byte for byte, while OCR-damaged words
 
 from __future__ import annotations
 
+import importlib
+
 import pytest
 from conftest import case_params, load_cases
-from hypothesis import given
+from hypothesis import example, given
 from hypothesis import strategies as st
 
 from vnfix import tokenize
+
+_tokenizer = importlib.import_module("vnfix.tokenize")  # (the module: the package exports the function)
 
 KINDS = {"word", "number", "code", "url", "email", "punct", "space", "newline"}
 
@@ -139,3 +143,16 @@ def test_token_kinds_are_consistent(text):
             assert not any(c.isspace() for c in tok.text)
         elif tok.kind == "punct":
             assert len(tok.text) == 1 or not any(c.isalpha() for c in tok.text)
+
+
+
+SPACED = st.lists(PIECES.filter(lambda p: not p.isspace()), min_size=1, max_size=20).map(" ".join)
+
+
+@given(st.one_of(TEXTS, SPACED, SPACED.map(lambda s: s + "\n"), SPACED.map(lambda s: s + "\r\n")))
+@example("a  b\t c\r\nd")  # (as many blank runs as spaces, but not one blank each)
+@example("Chi thi s6 28-CT/TW, ctia B6.\n")
+def test_lines_cut_at_spaces_tokenize_as_one_scan_of_the_line(text):
+    # A line whose only blanks are single spaces is cut at them first (the fast path): its tokens
+    # must be exactly those of one scan of the whole text.
+    assert tokenize(text) == list(_tokenizer._symbols_between_words(_tokenizer._tokens(text)))
