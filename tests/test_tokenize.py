@@ -146,12 +146,16 @@ def test_token_kinds_are_consistent(text):
 
 
 
-SPACED = st.lists(PIECES.filter(lambda p: not p.isspace()), min_size=1, max_size=20).map(" ".join)
+GLUED = st.tuples(st.sampled_from(["", "(", "“", "'", "[", '"']), PIECES.filter(lambda p: not p.isspace()),
+                  st.sampled_from(["", ",", ".", ":", ")", "”", "…", "?", "’", "]"])).map("".join)
+SPACED = st.lists(st.one_of(GLUED, st.sampled_from(["www", "WWW", "http", "ftp", "xwww"])), min_size=1, max_size=20
+                  ).map(" ".join)
 
 
 @given(st.one_of(TEXTS, SPACED, SPACED.map(lambda s: s + "\n"), SPACED.map(lambda s: s + "\r\n")))
 @example("a  b\t c\r\nd")  # (as many blank runs as spaces, but not one blank each)
 @example("Chi thi s6 28-CT/TW, ctia B6.\n")
+@example("(xem www. hoặc “Điều 5”: http: abcwww.)")
 def test_lines_cut_at_spaces_tokenize_as_one_scan_of_the_line(text):
     # A line whose only blanks are single spaces is cut at them first (the fast path): its tokens
     # must be exactly those of one scan of the whole text.

@@ -19,9 +19,10 @@ import regex
 
 # Lookalikes of Đ/đ (the Icelandic eth, the African D): replaced only inside words that
 # then read as Vietnamese syllables, so that "ÐẢNG" is mended and "Guðrún" kept.
-_LOOKALIKES = str.maketrans({"\u00d0": "\u0110", "\u00f0": "\u0111", "\u0189": "\u0110", "\u0256": "\u0111"})
+_LOOKALIKES_OF_D = "\u00d0\u00f0\u0189\u0256"
+_LOOKALIKES = str.maketrans(_LOOKALIKES_OF_D, "\u0110\u0111\u0110\u0111")
 # (anchored at a word start: unanchored, the leading run makes a search quadratic on long words)
-_LOOKALIKE_WORD = regex.compile(r"(?<![\p{L}\p{M}])[\p{L}\p{M}]*[\u00d0\u00f0\u0189\u0256][\p{L}\p{M}]*")
+_LOOKALIKE_WORD = regex.compile(r"(?<![\p{L}\p{M}])[\p{L}\p{M}]*[" + _LOOKALIKES_OF_D + r"][\p{L}\p{M}]*")
 _MODIFIER_MARKS = "\u0306\u0302\u031b"
 _TONE_MARKS = "\u0300\u0301\u0303\u0309\u0323"
 _COMBINING = regex.compile(r"[\u0300-\u036f]")
@@ -73,6 +74,7 @@ def normalise(text: str) -> str:
         out = text
     else:
         out = _LATIN_RUN.sub(_compose, text)
-    if _LOOKALIKE_WORD.search(out):
+    # (asked of the string first: the pattern's search costs some 25 microseconds a line)
+    if any(c in out for c in _LOOKALIKES_OF_D) and _LOOKALIKE_WORD.search(out):
         out = _LOOKALIKE_WORD.sub(_mend_lookalike, out)
     return out

@@ -129,6 +129,10 @@ def _tokens(text: str) -> list[Token]:
     return out
 
 
+_LEAD = frozenset("(\"'“‘[{")
+_TRAIL = frozenset(",.;:!?)\"'”’…]}")
+
+
 def _spaced(text: str) -> list[Token] | None:
     """The tokens of a line whose only blanks are single spaces between pieces (most lines), or None.
 
@@ -152,7 +156,19 @@ def _spaced(text: str) -> list[Token] | None:
         if piece.isalpha():
             add(new_token((piece, "word", start)))
         else:
-            out.extend([new_token((t.text, t.kind, t.start + start)) for t in _tokens(piece)])
+            # Letters between an opening and a closing mark ("(Hà", "Nội,", "“thị”"): punctuation and
+            # a word, as a scan finds them, unless a URL could start there (www.).
+            lead = 1 if piece[0] in _LEAD else 0
+            trail = 1 if piece[-1] in _TRAIL else 0
+            letters = piece[lead:len(piece) - trail]
+            if (lead or trail) and letters.isalpha() and not (piece[-1] == "." and letters[-3:].lower() == "www"):
+                if lead:
+                    add(new_token((piece[0], "punct", start)))
+                add(new_token((letters, "word", start + lead)))
+                if trail:
+                    add(new_token((piece[-1], "punct", start + len(piece) - 1)))
+            else:
+                out.extend([new_token((t.text, t.kind, t.start + start)) for t in _tokens(piece)])
         start += len(piece) + 1
     if end:
         add(new_token((end, "newline", len(body))))
