@@ -303,6 +303,7 @@ class _Line(NamedTuple):
     foreign: bool  # unmarked and full of words no Vietnamese syllable spells: English, code, ...
 
 
+_new_line = partial(tuple.__new__, _Line)  # (made for every changed line of every pass)
 _Item = tuple[Token, int, bool, _Line]  # a token, its offset in the input, protected by the user, its line
 _JOINERS = frozenset("-/.:@_+")  # punctuation a word next to it may be read together with (codes, e-mails)
 
@@ -543,16 +544,17 @@ class Fixer:
         facts = self._facts
         return sum([facts[w][2] for w in words])
 
-    def _relined(self, info: _Line, changes: list[tuple[str, str]], words: list[str]) -> _Line:
-        """The facts of line ``info`` once a pass made ``changes`` ((old, new) words): ``words`` now.
+    def _relined(self, info: _Line, old: list[str], new: list[str], line: list[_Item], pieces: list[_Piece]) -> _Line:
+        """The facts of line ``info`` (its ``line`` of items) once a pass changed its words ``old`` to ``new``
+        (``pieces``: the pass's output for those items).
 
         A line that has marks after the pass is not foreign, so only its count of misread-looking
         words changes, by what the changed words contribute (most lines: the full count is not redone).
         """
-        if not _OCR_MARK.search(" ".join([new for _, new in changes])):
-            return self._line_info(info.number, words)
-        damaged = info.damaged - self._damaged([old for old, _ in changes]) + self._damaged([new for _, new in changes])
-        return info._replace(marked=True, damaged=damaged, foreign=False)
+        if not _OCR_MARK.search(" ".join(new)):
+            return self._line_info(info.number, [p[0] for p, item in zip(pieces, line) if item[0].kind == "word"])
+        damaged = info.damaged - self._damaged(old) + self._damaged(new)
+        return _new_line((info.number, True, info.words, damaged, False))
 
     def _run(self, lines: Iterable[str], explain: bool) -> Iterator[list[_Piece]]:
         """(output text, edit or None, input text) for every token of the normalised input, in order,
@@ -607,10 +609,12 @@ class Fixer:
         i = 0
         while i < n:
             info = items[i][3]
-            j = i + 1
+            j = i
+            changed: list[int] = []
             while j < n and items[j][3] is info:
+                if pieces[j][0] != pieces[j][2]:
+                    changed.append(j)
                 j += 1
-            changed = [k for k in range(i, j) if pieces[k][0] != pieces[k][2]]
             if not changed:
                 out.extend(items[i:j])
                 i = j
@@ -618,8 +622,8 @@ class Fixer:
             offset = items[i][1] - items[i][0].start
             text = "".join([p[0] for p in pieces[i:j]])
             if not self._protect and self._stays_apart(items, i, j, changed) and normalise(text) == text:
-                line = self._relined(info, [(pieces[k][2], pieces[k][0]) for k in changed],
-                                     [p[0] for p, item in zip(pieces[i:j], items[i:j]) if item[0].kind == "word"])
+                line = self._relined(info, [pieces[k][2] for k in changed], [pieces[k][0] for k in changed],
+                                     items[i:j], pieces[i:j])
                 # (a changed word keeps its old start: in a later pass a token's start only serves to
                 # find its line's, which is the same)
                 seg = [(tok, at, guarded, line) for tok, at, guarded, _ in items[i:j]]
