@@ -5,6 +5,8 @@ Outputs, all under lexicons/:
                   line number = LM id (ids 0-3 are <s> </s> <unk> <num>)
   words.txt       multi-syllable words and place names, one per line
   acronyms.txt    upper-case abbreviations (HĐND, UBND, ...), one per line
+  acronym_marks.tsv  for each abbreviation with marks: how often the running text writes it with
+                  them (HĐND) and its letters without them (HDND) (TAB-separated)
   lm.bin          trigram language model, modified Kneser-Ney, every trigram seen kept (format in vnfix/lm.py)
 
 Every syllable is lower-cased and its tone moved to the old ("hòa") position
@@ -27,13 +29,15 @@ from collections import Counter
 from collections.abc import Iterable, Iterator
 from pathlib import Path
 
+import regex
+
 SRC = Path(__file__).resolve().parents[1] / "src"
 sys.path.insert(0, str(SRC))
 
 from vnfix.candidates import SYMBOL_READINGS  # noqa: E402
 from vnfix.lm import BITS, HEADER, LAYOUT, MAGIC, SPECIALS, quantize  # noqa: E402
 from vnfix.normalise import normalise  # noqa: E402
-from vnfix.syllable import normalize_tone, parse  # noqa: E402
+from vnfix.syllable import normalize_tone, parse, strip_marks  # noqa: E402
 from vnfix.tokenize import tokenize  # noqa: E402
 
 # (path, weight): the legal text is the domain vnfix serves most, so it counts double.
@@ -160,6 +164,24 @@ def read_acronyms(corpora: Path) -> list[str]:
         if len(abbr) >= 2 and abbr.isupper() and abbr.isalpha():
             out.add(abbr)
     return sorted(out)
+
+
+def acronym_marks(corpora: Path, acronyms: list[str]) -> list[tuple[str, int, int]]:
+    """(acronym, written with its marks, its letters written without them) in the running text, for
+    each acronym with marks: HDND is mostly HĐND typed without them, CD is mostly not CĐ."""
+    bare = {strip_marks(a): a for a in acronyms}  # (as vnfix reads the list: one acronym per bare form)
+    marked = {a for a in bare.values() if strip_marks(a) != a}
+    counts = {a: [0, 0] for a in marked}
+    capitals = regex.compile(r"(?<![\p{L}\p{M}\p{N}])\p{Lu}[\p{Lu}\p{M}]+(?![\p{L}\p{M}\p{N}])")
+    for rel, _ in RUNNING_TEXT:
+        with open(corpora / rel, encoding="utf-8") as f:
+            for line in f:
+                for word in capitals.findall(normalise(line)):
+                    if word in counts:
+                        counts[word][0] += 1
+                    elif bare.get(word) in counts:
+                        counts[bare[word]][1] += 1
+    return [(a, *counts[a]) for a in sorted(counts)]  # type: ignore[misc]
 
 
 def corpus_ids(corpora: Path, rel: str, vocab: Vocab, cache: Path | None) -> array:
@@ -358,6 +380,9 @@ def main() -> None:
     (args.out / "words.txt").write_text("".join(w + "\n" for w in sorted(set(words) | {p.lower() for p in places})),
                                         encoding="utf-8")
     (args.out / "acronyms.txt").write_text("".join(a + "\n" for a in acronyms), encoding="utf-8")
+    (args.out / "acronym_marks.tsv").write_text(
+        "# acronym\twritten with its marks\twritten without them\n"
+        + "".join(f"{a}\t{m}\t{b}\n" for a, m, b in acronym_marks(args.corpora, acronyms)), encoding="utf-8")
     write_lm(args.out / "lm.bin", uni_lp, uni_bo, bigrams, trigrams)
 
 

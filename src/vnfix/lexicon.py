@@ -50,6 +50,8 @@ class Lexicon:
     # unmarked lower-case syllables of a user phrase -> its syllables ("pac nam" -> pắc, nậm)
     phrases: dict[tuple[str, ...], tuple[str, ...]] = field(default_factory=dict)
     user_acronyms: frozenset[str] = field(default_factory=frozenset)
+    # acronym with marks -> ln P(written with them | its letters written in capitals), from clean text
+    acronym_marks: dict[str, float] = field(default_factory=dict)
 
     @cached_property
     def acronym_set(self) -> frozenset[str]:
@@ -73,7 +75,13 @@ class Lexicon:
                     by_stripped.setdefault(strip_marks(syl), []).append((syl, int(n)))
         words = frozenset((folder / "words.txt").read_text(encoding="utf-8").split("\n")) - {""}
         acronyms = {strip_marks(a): a for a in (folder / "acronyms.txt").read_text(encoding="utf-8").split()}
-        return cls(vocab, counts, by_stripped, words, acronyms, NgramModel(folder / "lm.bin"), case_counts)
+        marks: dict[str, float] = {}
+        for line in (folder / "acronym_marks.tsv").read_text(encoding="utf-8").splitlines():
+            if line and not line.startswith("#"):
+                acro, marked, bare = line.split("\t")
+                marks[acro] = math.log((int(marked) + 1) / (int(marked) + int(bare) + 2))
+        return cls(vocab, counts, by_stripped, words, acronyms, NgramModel(folder / "lm.bin"), case_counts,
+                   acronym_marks=marks)
 
     def extended(self, words: Iterable[str]) -> Lexicon:
         """A copy that also knows ``words`` (names, terms, acronyms, one per entry).
@@ -111,7 +119,8 @@ class Lexicon:
                     # A user word is a strong hint: rank it with the common syllables.
                     bucket.insert(0, (syl, max((n for _, n in bucket), default=1)))
         return Lexicon(self.vocab, self.counts, by_stripped, self.words | added, acronyms, self.lm,
-                       self.case_counts, self.user_words | added, phrases, frozenset(user_acronyms))
+                       self.case_counts, self.user_words | added, phrases, frozenset(user_acronyms),
+                       self.acronym_marks)
 
     def case_logp(self, lm_id: int, title: bool) -> float:
         """ln P(written Title-case / lower-case | syllable) in mid-sentence; 0 when unknown."""
