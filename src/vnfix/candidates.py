@@ -142,16 +142,16 @@ def repair_terms(word: str, lex: Lexicon, index: FuzzyIndex, limit: int, marked:
         acro = lex.acronyms.get(strip_marks(word))
         if acro is not None and acro.lower() not in out:
             # HDND for HĐND is OCR's doing in damaged text; VND in clean text is meant.
-            kind, c = (AS_READ if acro in lex.user_acronyms else MISREAD), 0.0
+            kind, cost = (AS_READ if acro in lex.user_acronyms else MISREAD), 0.0
             marks = lex.acronym_marks.get(acro)
             bare = out.get(asis.text)
             if kind == MISREAD and marks is not None and bare is not None and bare[2] == READ:
                 # Clean text says which the bare letters mostly are: HĐND typed without its marks
                 # (HDND: 3 times in 36), or another abbreviation (CD for CĐ: 194 in 216). (Either
                 # way a known abbreviation, not one unknown word among thousands: UNK_SPELLING goes.)
-                c = marks
+                cost = marks
                 out[asis.text] = (bare[0], bare[1], READ, math.log1p(-math.exp(marks)))
-            out[acro.lower()] = (keep_as_is(acro, lex).lm_id, acro.lower(), kind, c)
+            out[acro.lower()] = (keep_as_is(acro, lex).lm_id, acro.lower(), kind, cost)
     return tuple(out.values())
 
 
