@@ -130,6 +130,18 @@ def _ends_window(line: str, whole: bool = True) -> bool:
     return piece[-1].kind in ("punct", "url", "email")
 
 
+def _clause_letter(tokens: list[Token]) -> int | None:
+    """Where the letter that numbers a clause at the start of a line stands (``b)``, ``(đ)``), if any."""
+    i = 0
+    while i < len(tokens) and tokens[i].kind == "space":
+        i += 1
+    if i < len(tokens) and tokens[i].text == "(":
+        i += 1
+    if i + 1 < len(tokens) and tokens[i].kind == "word" and len(tokens[i].text) == 1 and tokens[i + 1].text[:1] == ")":
+        return i
+    return None
+
+
 def _as_written(line: str, tokens: list[Token]) -> set[int]:
     """Indices of the words of a line that are kept as written whatever they look like.
 
@@ -147,13 +159,9 @@ def _as_written(line: str, tokens: list[Token]) -> set[int]:
     [2]
     """
     out: set[int] = set()
-    i = 0
-    while i < len(tokens) and tokens[i].kind == "space":
-        i += 1
-    if i < len(tokens) and tokens[i].text == "(":
-        i += 1
-    if i + 1 < len(tokens) and tokens[i].kind == "word" and len(tokens[i].text) == 1 and tokens[i + 1].text[:1] == ")":
-        out.add(i)
+    letter = _clause_letter(tokens)
+    if letter is not None:
+        out.add(letter)
     if "@" in line or "/" in line:
         n = len(tokens)
         for i, tok in enumerate(tokens):
@@ -301,6 +309,9 @@ class _Line(NamedTuple):
     words: int
     damaged: int  # words that look misread (see _looks_damaged)
     foreign: bool  # unmarked and full of words no Vietnamese syllable spells: English, code, ...
+    # Where the line's clause letter "d" stands, when it letters the clause after another "d)":
+    # Vietnamese runs a) b) c) d) đ) e), and OCR without Vietnamese prints đ) as d). -1: no such letter.
+    eth: int
 
 
 _new_line = partial(tuple.__new__, _Line)  # (made for every changed line of every pass)
@@ -485,15 +496,26 @@ class Fixer:
     def _protected_spans(self, line: str) -> list[tuple[int, int]]:
         return [m.span() for p in self._protect for m in p.finditer(line)]
 
-    def _tokens(self, lines: Iterable[str], offset: int) -> Iterator[_Item]:
-        """(token, offset in the whole input, protected, its line) for every token of every line."""
+    def _tokens(self, lines: Iterable[str], offset: int, clauses: list[str]) -> Iterator[_Item]:
+        """(token, offset in the whole input, protected, its line) for every token of every line.
+
+        ``clauses`` holds the letter of the last lettered clause met (a, b, ...), from line to line.
+        """
         for number, raw in enumerate(lines):
             line = normalise(raw)
-            yield from self._line_items(number, line, tokenize(line), offset)
+            tokens = tokenize(line)
+            at = _clause_letter(tokens)
+            eth = -1
+            if at is not None:
+                letter = tokens[at]
+                if letter.text == "d" and clauses[0] == "d":
+                    eth = letter.start
+                clauses[0] = "đ" if eth >= 0 else letter.text
+            yield from self._line_items(number, line, tokens, offset, eth)
             offset += len(line)
 
-    def _line_items(self, number: int, line: str, tokens: list[Token], offset: int) -> list[_Item]:
-        info = self._line_info(number, [t.text for t in tokens if t.kind == "word"])
+    def _line_items(self, number: int, line: str, tokens: list[Token], offset: int, eth: int = -1) -> list[_Item]:
+        info = self._line_info(number, [t.text for t in tokens if t.kind == "word"], eth)
         kept = _as_written(line, tokens)
         if not self._protect:
             if not kept:
@@ -526,7 +548,7 @@ class Fixer:
         best = self.index.lookup(word.lower(), 1)
         return not best or best[0].logp < ALIEN_LOGP
 
-    def _line_info(self, number: int, words: list[str]) -> _Line:
+    def _line_info(self, number: int, words: list[str], eth: int = -1) -> _Line:
         marked = _OCR_MARK.search(" ".join(words)) is not None
         damaged = 0
         if self.config.repair == "ocr":  # (restoring diacritics never asks how damaged a line is)
@@ -537,7 +559,7 @@ class Fixer:
             stripped = self.lexicon.by_stripped  # (most words are spelled by some syllable: asked first)
             alien = sum(self._alien(w) for w in words if w.lower() not in stripped)
             foreign = alien >= 2 and alien >= FOREIGN_SHARE * len(words)
-        return _Line(number, marked, len(words), damaged, foreign)
+        return _Line(number, marked, len(words), damaged, foreign, eth)
 
     def _damaged(self, words: Iterable[str]) -> int:
         """How many of ``words`` count as misread on their line (see ``_word_facts``)."""
@@ -552,27 +574,29 @@ class Fixer:
         words changes, by what the changed words contribute (most lines: the full count is not redone).
         """
         if not _OCR_MARK.search(" ".join(new)):
-            return self._line_info(info.number, [p[0] for p, item in zip(pieces, line) if item[0].kind == "word"])
+            return self._line_info(info.number, [p[0] for p, item in zip(pieces, line) if item[0].kind == "word"],
+                                   info.eth)
         damaged = info.damaged - self._damaged(old) + self._damaged(new)
-        return _new_line((info.number, True, info.words, damaged, False))
+        return _new_line((info.number, True, info.words, damaged, False, info.eth))
 
     def _run(self, lines: Iterable[str], explain: bool) -> Iterator[list[_Piece]]:
         """(output text, edit or None, input text) for every token of the normalised input, in order,
         a chunk at a time (handing on each piece alone would cost more than making it)."""
         base = 0
+        clauses = [""]  # the letter of the last lettered clause (see _tokens)
         for block, settle in _blocks(lines):
             # (restoring marks needs no second pass: see _decode_round)
             if settle and self.config.repair != "diacritics" and isinstance(block, list):
-                chunks: Iterable[list[_Piece]] = (self._settle(block, explain, base),)
+                chunks: Iterable[list[_Piece]] = (self._settle(block, explain, base, clauses),)
             else:
-                chunks = self._pass(self._tokens(block, base), explain)
+                chunks = self._pass(self._tokens(block, base, clauses), explain)
             for chunk in chunks:
                 base += sum([len(piece[2]) for piece in chunk])
                 yield chunk
 
-    def _settle(self, block: list[str], explain: bool, base: int) -> list[_Piece]:
+    def _settle(self, block: list[str], explain: bool, base: int, clauses: list[str]) -> list[_Piece]:
         """One block, fixed again while a pass still changes it (see the module notes)."""
-        items = list(self._tokens(block, base))
+        items = list(self._tokens(block, base, clauses))
         out = last = list(chain.from_iterable(self._pass(items, explain)))
         for _ in range(min(MAX_PASSES, max(MIN_PASSES, len(block) + 2)) - 1):
             if all(text == original for text, _, original in last):
@@ -633,7 +657,7 @@ class Fixer:
                 out.extend(seg)
             else:
                 text = normalise(text)
-                out.extend(self._line_items(info.number, text, tokenize(text), offset))
+                out.extend(self._line_items(info.number, text, tokenize(text), offset, info.eth))
             i = j
         return out
 
@@ -721,6 +745,9 @@ class Fixer:
                 edit = Edit(slot.offset, slot.offset + len(slot.token.text), slot.token.text, text, conf,
                             alts) if explain else None
                 out[slot.at] = (text, edit, slot.token.text)
+            last = slots[-1]  # (a clause letter ends its window: ")" comes next)
+            if last.token.start == last.line.eth and last.token.text == "d":
+                out[last.at] = ("đ", Edit(last.offset, last.offset + 1, "d", "đ", 1.0, ()) if explain else None, "d")
         return out
 
     def _decode_round(self, slots: list[_Slot], explain: bool
