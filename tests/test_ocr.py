@@ -9,6 +9,7 @@ word-level specifications of the fuzzy index and the channel model.
 from __future__ import annotations
 
 import math
+import shutil
 
 import pytest
 from conftest import load_cases
@@ -16,6 +17,7 @@ from conftest import load_cases
 from vnfix import fix_and_explain, fix_text
 from vnfix.channel import Channel, align, capital_counts, load_capitals, save_capitals, skeleton, word_pairs
 from vnfix.fuzzy import distance, index_key, lookup, similarity
+from vnfix.lexicon import Lexicon, default_lexicon, lexicon_dir
 from vnfix.syllable import strip_marks
 
 CASES = load_cases("ocr.json")
@@ -258,3 +260,16 @@ def test_capital_counts_come_from_words_inside_a_sentence():
 def test_a_capital_counts_as_misread_when_mostly_lower_case_and_seen_often_enough(tmp_path):
     save_capitals(capital_counts(CAPITAL_LINES), tmp_path / "capitals.tsv")
     assert load_capitals(tmp_path / "capitals.tsv") == {("I", "l")}
+
+
+# --- abbreviations that lost their Đ ----------------------------------------------------------------
+def test_acronym_odds_say_how_clean_text_writes_the_letters():
+    odds = default_lexicon().acronym_marks  # ln P(written with its marks), from the running text
+    assert odds["HĐND"] > math.log(0.8)  # HĐND 33 times, HDND 3
+    assert odds["CĐ"] < math.log(0.2)  # CĐ 22 times, CD (the disc) 194
+
+
+def test_a_lexicon_folder_without_acronym_odds_still_loads(tmp_path):
+    for name in ("syllables.tsv", "words.txt", "acronyms.txt", "lm.bin"):
+        shutil.copy(lexicon_dir() / name, tmp_path)
+    assert Lexicon.load(tmp_path).acronym_marks == {}

@@ -76,7 +76,8 @@ class Lexicon:
         words = frozenset((folder / "words.txt").read_text(encoding="utf-8").split("\n")) - {""}
         acronyms = {strip_marks(a): a for a in (folder / "acronyms.txt").read_text(encoding="utf-8").split()}
         marks: dict[str, float] = {}
-        for line in (folder / "acronym_marks.tsv").read_text(encoding="utf-8").splitlines():
+        path = folder / "acronym_marks.tsv"  # (lexicons built before it came have none: no such odds then)
+        for line in path.read_text(encoding="utf-8").splitlines() if path.exists() else ():
             if line and not line.startswith("#"):
                 acro, marked, bare = line.split("\t")
                 marks[acro] = math.log((int(marked) + 1) / (int(marked) + int(bare) + 2))
