@@ -37,7 +37,9 @@ _PATTERN = regex.compile(
     # (OCR symbols join like the letters they stand for, so that "x&/121/2020/QH14" and its repair
     # "xã/121/2020/QH14" are read alike; a run does not take the local part of an e-mail)
     r"|(?P<joined>" + _WORDCHARS + r"+(?:[-/.:](?!" + _URL_START + r")" + _WORDCHARS + r"+)+(?!@|" + _WORDCHARS + r"))"
-    r"|(?P<word>(?:(?!" + _URL_START + r")" + _WORDCHARS + r")+)"  # a word stops where a URL starts
+    # A word stops where a URL starts; it may start there when no URL does ("www." alone is a word
+    # and a full stop, not "w", "ww" and ".").
+    r"|(?P<word>" + _WORDCHARS + r"(?:(?!" + _URL_START + r")" + _WORDCHARS + r")*)"
     r"|(?P<punct>(?s:.))"
 )
 _HAS_LETTER = regex.compile(r"\p{L}")
