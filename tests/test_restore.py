@@ -30,6 +30,15 @@ def test_restore_diacritics_mode(case):
     assert fixer.fix_text(case["input"]) == case["expected"]
 
 
+@pytest.mark.parametrize("threshold", [0.0, 0.5, 0.99])
+@pytest.mark.parametrize("case", _params("diacritics"))
+def test_restoring_marks_is_never_held_back_by_the_threshold(case, threshold):
+    """Marks given to a word written without any are applied whatever the threshold (fix_text
+    skips the confidence work that ``fix_and_explain`` reports): both give the expected text."""
+    fixer = Fixer(repair="diacritics", threshold=threshold, **case.get("options", {}))
+    assert fixer.fix_text(case["input"]) == fixer.fix_and_explain(case["input"]).text == case["expected"]
+
+
 @pytest.mark.parametrize("case", _params("ocr"))
 def test_restore_default_fix_text(case):
     assert fix_text(case["input"], **case.get("options", {})) == case["expected"]

@@ -767,6 +767,10 @@ class Fixer:
                 text = self._written(slots, pos, lattice[pos][k][1])
                 if text != slot.token.text:
                     changed.append((pos, slot, k, text))
+        if self.config.repair == "diacritics" and not explain:
+            # Every change here gives marks to a word written without any (a word with marks has
+            # one reading), which the threshold does not guard (below), and a window settles at once.
+            return [(pos, text, 1.0, ()) for pos, _, _, text in changed], False
         # Marks restored to a word written without any is not a guess the threshold guards:
         # the unmarked spelling is the least likely reading there is.
         restoring = {pos for pos, slot, _, text in changed
