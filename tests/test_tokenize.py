@@ -156,6 +156,7 @@ SPACED = st.lists(st.one_of(GLUED, st.sampled_from(["www", "WWW", "http", "ftp",
 @example("a  b\t c\r\nd")  # (as many blank runs as spaces, but not one blank each)
 @example("Chi thi s6 28-CT/TW, ctia B6.\n")
 @example("(xem www. hoặc “Điều 5”: http: abcwww.)")
+@example("xem xwww. WWW. XWWW. www. (www.")
 def test_lines_cut_at_spaces_tokenize_as_one_scan_of_the_line(text):
     # A line whose only blanks are single spaces is cut at them first (the fast path): its tokens
     # must be exactly those of one scan of the whole text.

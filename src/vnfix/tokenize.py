@@ -159,11 +159,11 @@ def _spaced(text: str) -> list[Token] | None:
             add(new_token((piece, "word", start)))
         else:
             # Letters between an opening and a closing mark ("(Hà", "Nội,", "“thị”"): punctuation and
-            # a word, as a scan finds them, unless a URL could start there (www.).
+            # a word, as a scan finds them, unless a URL starts inside (the scan ends "xwww" before "www.").
             lead = 1 if piece[0] in _LEAD else 0
             trail = 1 if piece[-1] in _TRAIL else 0
             letters = piece[lead:len(piece) - trail]
-            if (lead or trail) and letters.isalpha() and not (piece[-1] == "." and letters[-3:].lower() == "www"):
+            if (lead or trail) and letters.isalpha() and not (piece[-1] == "." and letters.endswith("www")):
                 if lead:
                     add(new_token((piece[0], "punct", start)))
                 add(new_token((letters, "word", start + lead)))
