@@ -61,8 +61,9 @@ def keep_as_is(word: str, lex: Lexicon) -> Candidate:
     return Candidate(lex.vocab.get(SYMBOL_READINGS.get(canon, canon), UNK), canon, 0.0)
 
 
-def restore(word: str, lex: Lexicon, limit: int = 8) -> list[Candidate]:
-    """Readings of a word whose marks may have been stripped.
+def restore(word: str, lex: Lexicon) -> list[Candidate]:
+    """Readings of a word whose marks may have been stripped: every known syllable it is
+    written as without its marks (up to 30: ``bo`` is bộ, bố, bỏ, bò, ... and bợ in *tạm bợ*).
 
     A word that already carries valid marks is kept; an upper-case acronym
     that lost its Đ gets it back (HDND → HĐND); an unknown word stays itself.
@@ -77,7 +78,7 @@ def restore(word: str, lex: Lexicon, limit: int = 8) -> list[Candidate]:
     bucket = lex.by_stripped.get(low)
     if not bucket:
         return [keep_as_is(word, lex)]
-    return [Candidate(lex.vocab.get(s, UNK), s, 0.0) for s, _ in bucket[:limit]]
+    return [Candidate(lex.vocab.get(s, UNK), s, 0.0) for s, _ in bucket]
 
 
 def is_clean(word: str, lex: Lexicon) -> bool:
@@ -119,7 +120,7 @@ def repair_terms(word: str, lex: Lexicon, index: FuzzyIndex, limit: int, marked:
     low = word.lower()
     out: dict[str, Term] = {}
     if not marked:
-        for c in restore(word, lex, limit):
+        for c in restore(word, lex):
             out[c.text] = (c.lm_id, c.text, AS_READ if c.text == asis.text or c.lm_id != UNK else READ, 0.0)
     matches = index.lookup(low, limit)
     vocab = lex.vocab

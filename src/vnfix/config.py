@@ -47,7 +47,8 @@ class Config:
     readings (so no reading drops out). Larger is slower and rarely better."""
 
     max_candidates: int = 8
-    """How many readings are considered for one word."""
+    """How many readings the fuzzy matcher proposes for a damaged word (OCR repair).
+    Restoring marks always weighs every syllable the word spells without its marks."""
 
     extra_words: tuple[str, ...] = ()
     """Extra words, names or acronyms to know (``("Pắc Nậm", "UBMTTQ")``). A name of several

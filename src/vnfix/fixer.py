@@ -203,8 +203,8 @@ def _check_str(text: object, name: str) -> None:
         raise TypeError(f"{name}() takes str, not {type(text).__name__}{hint}")
 
 
-def _restored(word: str, lex: Lexicon, limit: int, case: bool | None) -> _Row:
-    return _with_case(tuple([(c.lm_id, c.text, c.logp) for c in restore(word, lex, limit)]), lex, case)
+def _restored(word: str, lex: Lexicon, case: bool | None) -> _Row:
+    return _with_case(tuple([(c.lm_id, c.text, c.logp) for c in restore(word, lex)]), lex, case)
 
 
 def _kept(word: str, lex: Lexicon) -> _Row:
@@ -426,7 +426,7 @@ class Fixer:
             for i, s in enumerate(slots):
                 w = s.token.text
                 case = _case_evidence(w, i)
-                out.append(self._memo(("d", w, case), _restored, w, lex, cfg.max_candidates, case)
+                out.append(self._memo(("d", w, case), _restored, w, lex, case)
                            if s.repairable else fixed)
             return out
         lines = {s.line.number: s.line for s in slots}.values()
