@@ -1,8 +1,8 @@
 """Build vnfix's lexicons from ../shared/corpora (see lexicons/README.md).
 
 Outputs, all under lexicons/:
-  syllables.tsv   syllable, count, mid-sentence lower-case and Title-case counts (TAB-separated);
-                  line number = LM id (ids 0-3 are <s> </s> <unk> <num>)
+  syllables.tsv   syllable, count, mid-sentence lower-case and Title-case counts, count in news
+                  and in conversation (TAB-separated); line number = LM id (ids 0-3 are <s> </s> <unk> <num>)
   words.txt       multi-syllable words and place names, one per line
   acronyms.txt    upper-case abbreviations (HĐND, UBND, ...), one per line
   acronym_marks.tsv  for each abbreviation with marks: how often the running text writes it with
@@ -48,6 +48,10 @@ RUNNING_TEXT = [
     ("ud-vtb/dev.txt", 1),
 ]
 WORD_LISTS = ["wordlist-wiktionary/words.txt", "wordlist-pyvi/words.txt"]
+# Everyday writing, whose syllable frequencies differ from those of laws and encyclopedia
+# articles (tôi, mình, chờ): the news treebank's own sentences, and film subtitles' word counts.
+NEWS = ["ud-vtb/train.txt", "ud-vtb/dev.txt"]
+CONVERSATION = "freq-opensubtitles/vi_full.freq.tsv"
 # Trigrams seen once are kept: at four bytes each they fit the size budget, and they carry
 # most of the rare names and phrases (news 10.7% -> 10.4% WER, OCR pages 2.1% -> 1.9%).
 MIN_TRIGRAM = 1
@@ -116,6 +120,21 @@ def case_counts(corpora: Path, vocab: Vocab, cache: Path | None) -> dict[int, li
     if path:
         path.write_text(json.dumps(counts), encoding="utf-8")
     return counts
+
+
+def everyday_counts(corpora: Path, vocab: Vocab, cache: Path | None) -> tuple[Counter[int], Counter[int]]:
+    """How often each syllable occurs in news (NEWS) and in conversation (CONVERSATION's counts)."""
+    news: Counter[int] = Counter()
+    for rel in NEWS:
+        news.update(t for t in corpus_ids(corpora, rel, vocab, cache) if t >= len(SPECIALS))
+    talk: Counter[int] = Counter()
+    for line in (corpora / CONVERSATION).read_text(encoding="utf-8").splitlines():
+        word, n = line.split("\t")
+        low = normalise(word).lower()
+        i = vocab.ids.get(normalize_tone(low)) if parse(low) else None  # (it counts foreign words too)
+        if i is not None:
+            talk[i] += int(n)
+    return news, talk
 
 
 def read_words(corpora: Path) -> list[str]:
@@ -373,10 +392,11 @@ def main() -> None:
     print(f"stored: {len(bigrams)} bigrams, {len(trigrams)} trigrams", file=sys.stderr)
 
     cases = case_counts(args.corpora, vocab, args.cache)
+    news, talk = everyday_counts(args.corpora, vocab, args.cache)
     with open(args.out / "syllables.tsv", "w", encoding="utf-8", newline="\n") as f:
         for i in order:
             low, title = cases.get(i, (0, 0))
-            f.write(f"{names[i]}\t{uni[i]}\t{low}\t{title}\n")
+            f.write(f"{names[i]}\t{uni[i]}\t{low}\t{title}\t{news[i]}\t{talk[i]}\n")
     (args.out / "words.txt").write_text("".join(w + "\n" for w in sorted(set(words) | {p.lower() for p in places})),
                                         encoding="utf-8")
     (args.out / "acronyms.txt").write_text("".join(a + "\n" for a in acronyms), encoding="utf-8")

@@ -52,6 +52,8 @@ class Lexicon:
     user_acronyms: frozenset[str] = field(default_factory=frozenset)
     # acronym with marks -> ln P(written with them | its letters written in capitals), from clean text
     acronym_marks: dict[str, float] = field(default_factory=dict)
+    # per id: ln of how much commoner the syllable is in everyday writing than in the LM's text (see load)
+    everyday: list[float] = field(default_factory=list)
 
     @cached_property
     def acronym_set(self) -> frozenset[str]:
@@ -64,13 +66,17 @@ class Lexicon:
         vocab: dict[str, int] = {}
         counts: list[int] = []
         case_counts: list[tuple[int, int]] = []
+        news: list[int] = []
+        talk: list[int] = []
         by_stripped: dict[str, list[tuple[str, int]]] = {}
         with open(folder / "syllables.tsv", encoding="utf-8") as f:
             for i, line in enumerate(f):
-                syl, n, *case = line.rstrip("\n").split("\t")
+                syl, n, *more = line.rstrip("\n").split("\t")
                 vocab[syl] = i
                 counts.append(int(n))
-                case_counts.append((int(case[0]), int(case[1])) if case else (0, 0))
+                case_counts.append((int(more[0]), int(more[1])) if more else (0, 0))
+                news.append(int(more[2]) if len(more) > 2 else 0)
+                talk.append(int(more[3]) if len(more) > 3 else 0)
                 if i >= len(SPECIALS):
                     by_stripped.setdefault(strip_marks(syl), []).append((syl, int(n)))
         words = frozenset((folder / "words.txt").read_text(encoding="utf-8").split("\n")) - {""}
@@ -82,7 +88,7 @@ class Lexicon:
                 acro, marked, bare = line.split("\t")
                 marks[acro] = math.log((int(marked) + 1) / (int(marked) + int(bare) + 2))
         return cls(vocab, counts, by_stripped, words, acronyms, NgramModel(folder / "lm.bin"), case_counts,
-                   acronym_marks=marks)
+                   acronym_marks=marks, everyday=_everyday(counts, news, talk))
 
     def extended(self, words: Iterable[str]) -> Lexicon:
         """A copy that also knows ``words`` (names, terms, acronyms, one per entry).
@@ -121,7 +127,7 @@ class Lexicon:
                     bucket.insert(0, (syl, max((n for _, n in bucket), default=1)))
         return Lexicon(self.vocab, self.counts, by_stripped, self.words | added, acronyms, self.lm,
                        self.case_counts, self.user_words | added, phrases, frozenset(user_acronyms),
-                       self.acronym_marks)
+                       self.acronym_marks, self.everyday)
 
     def case_logp(self, lm_id: int, title: bool) -> float:
         """ln P(written Title-case / lower-case | syllable) in mid-sentence; 0 when unknown."""
@@ -132,6 +138,25 @@ class Lexicon:
 
     def id_of(self, syllable: str) -> int:
         return self.vocab.get(syllable, 2)  # 2 = <unk>
+
+
+def _everyday(counts: list[int], news: list[int], talk: list[int]) -> list[float]:
+    """Per id, ln(P_everyday / P_all): how much commoner a syllable is in everyday writing.
+
+    The language model learned mostly from laws and encyclopedia articles, where "minh"
+    is more often minh than mình. Everyday writing is taken as half that text, a quarter
+    news and a quarter conversation (so that a syllable rare in both samples keeps near
+    its own frequency); 0 for every id when the lexicon has no such counts.
+    """
+    n_all, n_news, n_talk = sum(counts[len(SPECIALS):]), sum(news), sum(talk)
+    if not (n_news and n_talk):
+        return [0.0] * len(counts)
+    v = len(counts) - len(SPECIALS)
+    out = [0.0] * len(SPECIALS)
+    for n, a, b in zip(counts[len(SPECIALS):], news[len(SPECIALS):], talk[len(SPECIALS):]):
+        p = (n + 1) / (n_all + v)
+        out.append(math.log(0.5 + 0.25 * (a / n_news + b / n_talk) / p))
+    return out
 
 
 @lru_cache(maxsize=1)
