@@ -46,7 +46,7 @@ class Config:
     """How many decoder states survive each word, besides the best state of each of its
     readings (so no reading drops out). Larger is slower and rarely better."""
 
-    max_candidates: int = 8
+    max_candidates: int = 12
     """How many readings the fuzzy matcher proposes for a damaged word (OCR repair).
     Restoring marks always weighs every syllable the word spells without its marks."""
 
