@@ -31,7 +31,7 @@ from .lm import native_module
 
 
 MAX_TOKEN = 20  # longer tokens are no damaged syllable
-PER_SKELETON = (1000, 12, 2)  # syllables a skeleton at distance 0, 1, 2 from the query contributes
+PER_SKELETON = (1000, 6, 2)  # syllables a skeleton at distance 0, 1, 2 from the query contributes
 # What an English OCR engine prints that no Vietnamese spelling has, folded back in the index
 # key so the syllable sits at distance 0 or 1 instead of 2 (where only the commonest few are
 # tried): letter pairs for a u or ư under a mark (dữ → dir, ừ → iv, ũ → ii, nước → nwée), and
