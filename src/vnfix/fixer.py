@@ -781,9 +781,10 @@ class Fixer:
             # one reading), which the threshold does not guard (below), and a window settles at once.
             return [(pos, text, 1.0, ()) for pos, _, _, text in changed], False
         # Marks restored to a word written without any is not a guess the threshold guards:
-        # the unmarked spelling is the least likely reading there is.
-        restoring = {pos for pos, slot, _, text in changed
-                     if slot.token.text.isascii() and strip_marks(text) == slot.token.text}
+        # the unmarked spelling is the least likely reading there is. (Restoring, every change is
+        # that, in whatever letter case the word comes out: mU is mũ.)
+        restoring = {pos for pos, slot, _, text in changed if self.config.repair == "diacritics"
+                     or slot.token.text.isascii() and strip_marks(text) == slot.token.text}
         guarded = self.config.threshold > 0
         asked = [pos for pos, *_ in changed
                  if len(lattice[pos]) > 1 and (explain or guarded and pos not in restoring)]
