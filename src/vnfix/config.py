@@ -25,7 +25,8 @@ class Config:
     """``"ocr"``: every word may be damaged (missing or wrong marks, letters misread as
     digits or symbols) and is weighed against the language model; ``"diacritics"``:
     only words written without any mark get their marks restored, every word that
-    already carries marks is kept."""
+    already carries marks is kept. Text typed without marks is taken for everyday
+    writing: its readings lean a little to the syllables news and conversation use."""
 
     tone_style: ToneStyle = "old"
     """Where vnfix puts the tone mark in the words it writes: ``"old"`` (hòa, thủy, the
