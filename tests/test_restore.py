@@ -158,10 +158,15 @@ def test_everyday_writing_favours_the_syllables_people_write(everyday, formal):
 
 
 def test_the_lean_to_everyday_writing_is_for_restoring_marks_only():
-    # OCR repair reads official documents: there the model's own frequencies stand.
-    text = "Toi nho me lam."
-    assert Fixer(repair="diacritics").fix_text(text) == "Tôi nhớ mẹ lắm."
-    assert fix_text(text) == "Tôi nhớ mẹ làm."
+    # OCR repair reads official documents: there the model's own frequencies stand, and every
+    # syllable a word spells without marks is as likely as the word (no lean).
+    from vnfix.candidates import AS_READ, repair_terms
+    from vnfix.fuzzy import default_index
+    from vnfix.lexicon import default_lexicon
+
+    terms = repair_terms("lam", default_lexicon(), default_index(), 12, False)
+    assert {c for _, text, kind, c in terms if kind == AS_READ} == {0.0} and "lắm" in {t[1] for t in terms}
+    assert Fixer(repair="diacritics").fix_text("Toi nho me lam.") == "Tôi nhớ mẹ lắm."
 
 
 def test_a_lexicon_without_everyday_counts_leans_nowhere(tmp_path):
