@@ -64,11 +64,11 @@ EVERYDAY_WEIGHT = 0.3
 
 
 def _case_evidence(word: str, position: int) -> bool | None:
-    """True for a Title-case word after another word, False for a lower-case one, None otherwise.
+    """True for a Title-case word inside a sentence, False for a lower-case one, None otherwise.
 
     Case says something the lower-cased language model cannot: in mid-sentence
-    "Tùng" is a name and "từng" is not. At a window start (after punctuation) and
-    in ALL CAPS, case says nothing.
+    "Tùng" is a name and "từng" is not. ``position`` 0 is a sentence's first word (a
+    window's, unless the window follows a comma); there, and in ALL CAPS, case says nothing.
     """
     if position == 0 or not word[:1].isalpha():
         return None
@@ -105,6 +105,7 @@ def _looks_damaged(word: str, clean: bool, lex: Lexicon) -> bool:
 
 
 _DASHES = frozenset("-–—")  # after a space, punctuation that does not end a window
+_MID_SENTENCE = frozenset(",;")  # punctuation after which a sentence goes on
 _BREAKS = frozenset("\n\r\x0b\x0c\x1c\x1d\x1e\x85\u2028\u2029")  # what str.splitlines() breaks at
 
 
@@ -425,8 +426,12 @@ class Fixer:
 
     # -- pipeline ---------------------------------------------------------------------
 
-    def _lattice(self, slots: list[_Slot]) -> list[_Row] | None:
-        """Each slot's candidates; None when every word is kept as it is (nothing to decode)."""
+    def _lattice(self, slots: list[_Slot], mid: bool) -> list[_Row] | None:
+        """Each slot's candidates; None when every word is kept as it is (nothing to decode).
+
+        ``mid``: the window goes on with a sentence (it starts after a comma), so a capital on its
+        first word is a name's, not the sentence's.
+        """
         cfg = self.config
         lex = self.lexicon
         fixed: _Row = ((NUM, "", 0.0),)
@@ -434,7 +439,7 @@ class Fixer:
         if cfg.repair == "diacritics":
             for i, s in enumerate(slots):
                 w = s.token.text
-                case = _case_evidence(w, i)
+                case = _case_evidence(w, i + mid)
                 out.append(self._memo(("d", w, case), _restored, w, lex, case)
                            if s.repairable else fixed)
             return out
@@ -464,7 +469,7 @@ class Fixer:
                 out.append(self._memo(("k", w), _kept, w, lex))
             else:
                 # OCR output's letter case is as noisy as its letters: case evidence only for typed text.
-                case = None if marked else _case_evidence(w, i)
+                case = None if marked else _case_evidence(w, i + mid)
                 out.append(self._memo(("o", w, marked, damage, case), self._repaired, w, marked, damage, case))
         return out
 
@@ -694,6 +699,7 @@ class Fixer:
         """One pass of the decoder over a stream of tokens: one piece per token, a window at a time."""
         window: list[str] = []  # the texts of the window's tokens
         slots: list[_Slot] = []
+        mid = False  # the window goes on with a sentence (see _lattice)
         newline_run = False
         spaced = True  # the token before was a space or a line break
         for tok, offset, guarded, line in items:
@@ -704,8 +710,8 @@ class Fixer:
                 continue
             if kind == "newline":
                 if newline_run:  # a blank line ends a paragraph
-                    yield self._flush(window, slots, explain)
-                    window, slots = [], []
+                    yield self._flush(window, slots, explain, mid)
+                    window, slots, mid = [], [], False
                 newline_run = spaced = True
                 window.append(tok.text)
                 continue
@@ -718,19 +724,19 @@ class Fixer:
                 # (a hyphen inside a word, as in "ca-si-nô", still ends the window).
                 pass
             else:  # other punctuation, URLs and e-mails end a window
-                chunk = self._flush(window, slots, explain)
+                chunk = self._flush(window, slots, explain, mid)
                 chunk.append((tok.text, None, tok.text))
                 yield chunk
-                window, slots = [], []
+                window, slots, mid = [], [], tok.text in _MID_SENTENCE
                 continue
             window.append(tok.text)
             spaced = False
             if len(slots) >= MAX_WINDOW:
-                yield self._flush(window, slots, explain)
-                window, slots = [], []
-        yield self._flush(window, slots, explain)
+                yield self._flush(window, slots, explain, mid)
+                window, slots, mid = [], [], True
+        yield self._flush(window, slots, explain, mid)
 
-    def _flush(self, window: list[str], slots: list[_Slot], explain: bool) -> list[_Piece]:
+    def _flush(self, window: list[str], slots: list[_Slot], explain: bool, mid: bool) -> list[_Piece]:
         out: list[_Piece] = [(text, None, text) for text in window]
         if slots:
             # Decode until nothing changes: a repaired word is better context for its neighbours,
@@ -738,7 +744,7 @@ class Fixer:
             decided: dict[int, tuple[str, float, tuple[tuple[str, float], ...]]] = {}
             current = slots
             for _ in range(MAX_ROUNDS):
-                changes, unsettled = self._decode_round(current, explain)
+                changes, unsettled = self._decode_round(current, explain, mid)
                 if not changes:
                     break
                 for pos, text, conf, alts in changes:
@@ -759,11 +765,11 @@ class Fixer:
                 out[last.at] = ("đ", Edit(last.offset, last.offset + 1, "d", "đ", 1.0, ()) if explain else None, "d")
         return out
 
-    def _decode_round(self, slots: list[_Slot], explain: bool
+    def _decode_round(self, slots: list[_Slot], explain: bool, mid: bool
                       ) -> tuple[list[tuple[int, str, float, tuple[tuple[str, float], ...]]], bool]:
         """One decoding of a window: (position, new text, confidence, alternatives) per change, and
         whether another round could decide differently (a repair held back, or unmarked text got marks)."""
-        lattice = self._lattice(slots)
+        lattice = self._lattice(slots, mid)
         if lattice is None:
             return [], False
         if self.lexicon.phrases:
