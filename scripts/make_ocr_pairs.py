@@ -139,7 +139,7 @@ def synth_header(rng: random.Random, gaz) -> list[dict]:
         left1, right1 = f"ĐẢNG BỘ {tinh_type.upper()} {tinh_name.upper()}", "ĐẢNG CỘNG SẢN VIỆT NAM"
         left2, right2 = f"HUYỆN ỦY {huyen_name.upper()}" if rng.random() < 0.7 else f"BAN TUYÊN GIÁO {tinh_type.upper()} ỦY", None
     else:
-        left1, right1 = (f"ỦY BAN NHÂN DÂN" if rng.random() < 0.5 else f"UBND {tinh_type.upper()} {tinh_name.upper()}"), "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM"
+        left1, right1 = ("ỦY BAN NHÂN DÂN" if rng.random() < 0.5 else f"UBND {tinh_type.upper()} {tinh_name.upper()}"), "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM"
         left2 = (huyen_wt.upper() if rng.random() < 0.5 else f"SỞ {rng.choice(['TÀI CHÍNH', 'NỘI VỤ', 'Y TẾ', 'GIÁO DỤC VÀ ĐÀO TẠO', 'TƯ PHÁP', 'XÂY DỰNG'])}")
         right2 = "Độc lập - Tự do - Hạnh phúc"
     lines.append({"kind": "twocol", "segs": [(left1, "b"), (right1, "b")]})
@@ -506,7 +506,6 @@ def write_stats(out: Path, args, elapsed: float):
     rendered = sum(int(p[7]) for p in pages)
     fonts_p = Counter(p[1] for p in pages)
     fonts_l = Counter(m[2] for m in meta)
-    sev_l = Counter(m[5] for m in meta)
     src_l = Counter(m[6] for m in meta)
     style_l = Counter(m[3] for m in meta)
     kind_l = Counter(m[7] for m in meta)

@@ -13,8 +13,7 @@ from functools import partial
 import pytest
 
 import vnfix
-from vnfix import Config, Edit, Explained, Fixer, fix_and_explain, fix_text, normalise
-from vnfix import batch
+from vnfix import Config, Edit, Explained, Fixer, batch, fix_and_explain, fix_text, normalise
 from vnfix.batch import fix_many, fix_stream, iter_chunks
 
 OCR_TEXTS = [

@@ -9,9 +9,8 @@ from __future__ import annotations
 
 import unicodedata
 
-import regex
-
 import pytest
+import regex
 from hypothesis import given
 from hypothesis import strategies as st
 

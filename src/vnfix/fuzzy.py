@@ -29,7 +29,6 @@ from .channel import Channel, load_capitals, skeleton
 from .lexicon import Lexicon, default_lexicon, lexicon_dir
 from .lm import native_module
 
-
 MAX_TOKEN = 20  # longer tokens are no damaged syllable
 PER_SKELETON = (1000, 6, 2)  # syllables a skeleton at distance 0, 1, 2 from the query contributes
 # What an English OCR engine prints that no Vietnamese spelling has, folded back in the index

@@ -19,9 +19,9 @@ True
 
 from __future__ import annotations
 
-import struct
 import importlib
 import os
+import struct
 from bisect import bisect_left
 from pathlib import Path
 from typing import Any, Literal

@@ -17,7 +17,6 @@ from dataclasses import asdict, dataclass
 
 from rapidfuzz.distance import Levenshtein
 
-
 _TONE_MARKS = {"\u0300": "2", "\u0301": "1", "\u0303": "4", "\u0309": "3", "\u0323": "5"}
 
 
