@@ -55,6 +55,7 @@ _NUMBER = regex.compile(r"\d+(?:[.,]\d+)*")
 # currency); € £ ¥ § next to digits are amounts and sections (5€, §3), left alone.
 _MISREAD_DIGITS = regex.compile(r"(?=.*[&¢])(?=.*\d)[\d&¢€¥£§]+")
 _LETTERS_SLASHED = regex.compile(r"\p{L}(?:/\p{L})+")  # V/v (về việc), K/g (kính gửi): abbreviations
+_LETTERS_DOTTED = regex.compile(r"\p{L}(?:\.\p{L})+")  # v.v (vân vân), T.Ư, N.V.A: abbreviations, initials
 
 SENTENCE_END = frozenset(".!?;:…")
 
@@ -116,7 +117,8 @@ def _tokens(text: str) -> list[Token]:
             add(new_token((m.group(), "word", m.start())))
         elif kind == "joined":
             s, start = m.group(), m.start()
-            if _DIGIT.search(s) or ("/" in s and (not _SLASHED_WORDS.fullmatch(s) or _LETTERS_SLASHED.fullmatch(s))):
+            if (_DIGIT.search(s) or ("/" in s and (not _SLASHED_WORDS.fullmatch(s) or _LETTERS_SLASHED.fullmatch(s)))
+                    or _LETTERS_DOTTED.fullmatch(s)):
                 add(new_token((s, "number" if _NUMBER.fullmatch(s) else "code", start)))
                 continue
             # TP.HCM, Hà Nội-Việt Nam, và/hoặc: words joined by punctuation, not a code.
