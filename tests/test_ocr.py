@@ -44,6 +44,23 @@ def test_explain_lists_the_ocr_repairs():
     assert {(e.original, e.replacement) for e in result.edits} >= {("s6", "số"), ("ctia", "của"), ("B6", "Bộ")}
 
 
+def test_a_horn_printed_as_a_mark_after_the_word_is_repaired_with_the_word():
+    """English OCR prints the horn of ư/ơ as a glued ? or ’ ("ci?" for cứ): one edit takes both."""
+    text = "Căn ci? vào Luật, các co’ quan"
+    result = fix_and_explain(text)
+    assert result.text == "Căn cứ vào Luật, các cơ quan"
+    assert [(text[e.start:e.end], e.original, e.replacement) for e in result.edits] == [
+        ("ci?", "ci?", "cứ"), ("co’", "co’", "cơ")]
+
+
+def test_a_glued_mark_stays_when_the_word_reads_best_without_a_horn():
+    assert fix_text("Ladies’ night và các hoạt động khác") == "Ladies’ night và các hoạt động khác"
+
+
+def test_restoring_diacritics_reads_a_glued_mark_as_punctuation():
+    assert "’" in fix_text("cac co’ quan nha nuoc", repair="diacritics")
+
+
 # --- the fuzzy index: the best syllable for a damaged token, without context ----------------------
 @pytest.mark.parametrize(
     ("token", "syllable"),
