@@ -244,6 +244,15 @@ def test_fuzzy_lookup_is_the_same_with_and_without_the_accelerator(monkeypatch, 
         assert [tuple(m) for m in native.lookup(token, 8)] == [tuple(m) for m in pure.lookup(token, 8)], token
 
 
+@pytest.mark.parametrize(("letter", "kept", "dropped"), [("b", "bộ", "a"), ("g", "ở", "a"), ("v", "ý", "ở")])
+def test_a_lone_letter_is_read_as_what_holds_it_or_what_the_channel_learned_it_for(lexicon, letter, kept, dropped):
+    from vnfix.candidates import repair
+    from vnfix.fuzzy import default_index
+
+    readings = {c.text for c in repair(letter, lexicon, default_index(), 12, False, 0.5)}
+    assert kept in readings and dropped not in readings
+
+
 def test_repair_weighs_misreadings_by_the_damage_rate(lexicon):
     from vnfix.candidates import repair
     from vnfix.fuzzy import default_index
