@@ -135,58 +135,77 @@ def _ends_window(line: str, whole: bool = True) -> bool:
     return piece[-1].kind in ("punct", "url", "email")
 
 
-# An English OCR engine prints the horn of ư and ơ as a mark after the word: "giữ" comes out
-# "git?", "cơ" "co’". In Tesseract's reading of the first 12,000 synthetic lines, 530 of the 536
-# words that _horn_marks reads with their mark were a syllable with ư or ơ.
+# An English OCR engine prints the horn of ư and ơ as a mark after or inside the word: "giữ"
+# comes out "git?", "cơ" "co’", "thực" "thu’c". In Tesseract's reading of the first 12,000
+# synthetic lines, 738 of the 746 words that _horn_marks reads with their mark were a syllable
+# with ư or ơ.
 HORN_MARKS = frozenset("?’'")
-NO_HORN = -4.48  # ln(6 / 530): such a word read as a syllable without a horn
+NO_HORN = -4.52  # ln(8 / 738): such a word read as a syllable without a horn
 _HORN = regex.compile("[ươƯƠ]")  # (NFC: the toned ones are other code points)
 _HORNED = regex.compile("[ưứừửữựơớờởỡợƯỨỪỬỮỰƠỚỜỞỠỢ]")
+_HORN_MARK = regex.compile("[?’']")
+_SYLLABLE_ENDS = frozenset("aăâeêioôơuưyáàảãạấầẩẫậắằẳẵặéèẻẽẹếềểễệíìỉĩịóòỏõọốồổỗộớờởỡợúùủũụứừửữựýỳỷỹỵcghmnpt")
 
 
 def _horn_marks(line: str, tokens: list[Token], kept: set[int], read_right: Callable[[str], bool]
                 ) -> tuple[list[Token], set[int]]:
     """``tokens`` with each word whose glued ``?`` ``’`` or ``'`` is OCR's horn read as one word
-    ("git?"), and the indices in ``kept`` moved to match.
+    ("git?", "thu’c"), and the indices in ``kept`` moved to match.
 
-    The mark must stand between a word and more words or numbers of its line (after a ``?``, a
-    word in lower case: else a question ends there); a ``’`` or ``'`` closes no quote opened before
-    it; and the word is not ``read_right`` (a syllable with its marks: OCR read it, horn and all).
+    After a word, the mark must stand before more words or numbers of its line (after a ``?``, a
+    word in lower case: else a question ends there), and the word is not ``read_right`` (a syllable
+    with its marks: OCR read it, horn and all). Inside a word, its two parts are as short as a
+    syllable's and the second ends as one can (not "Queen's"). A ``’`` or ``'`` closes no quote
+    opened before it.
 
     >>> right = lambda w: w in ("đâu", "từ")
     >>> [t.text for t in _horn_marks("ci? vào co’ quan", tokenize("ci? vào co’ quan"), set(), right)[0]]
     ['ci?', ' ', 'vào', ' ', 'co’', ' ', 'quan']
     >>> [t.text for t in _horn_marks("Ai đâu? Tôi đâu? rồi", tokenize("Ai đâu? Tôi đâu? rồi"), set(), right)[0]]
     ['Ai', ' ', 'đâu', '?', ' ', 'Tôi', ' ', 'đâu', '?', ' ', 'rồi']
+    >>> [t.text for t in _horn_marks("thu’c hiện Queen's", tokenize("thu’c hiện Queen's"), set(), right)[0]]
+    ['thu’c', ' ', 'hiện', ' ', 'Queen', "'", 's']
     """
     n = len(tokens)
-    merge: list[int] = []
+    spans: list[tuple[int, int]] = []  # (first, last) token of each word to read whole
     for i in range(n - 1):
         tok, mark = tokens[i], tokens[i + 1]
         if mark.text not in HORN_MARKS or tok.kind != "word" or mark.start != tok.end or i in kept:
             continue
-        nxt = tokens[i + 3] if i + 3 < n and tokens[i + 2].kind == "space" else None
-        if nxt is None or nxt.kind not in ("word", "number", "code"):
-            continue
-        if mark.text == "?" and not (nxt.kind == "word" and nxt.text[:1].islower()):
-            continue
-        if read_right(tok.text):
+        if spans and spans[-1][1] >= i:
             continue
         before = line[:mark.start]
         if mark.text != "?" and ("‘" in before or regex.search(r"(?:^|\s)'", before)):
             continue  # (it may close a quote)
-        merge.append(i)
-    if not merge:
+        rest = tokens[i + 2] if i + 2 < n else None
+        if rest is not None and rest.kind == "word" and rest.start == mark.end:
+            after = tokens[i + 3] if i + 3 < n else None
+            if (len(tok.text) <= 5 and len(rest.text) <= 3 and rest.text[-1].lower() in _SYLLABLE_ENDS
+                    and i + 2 not in kept and (after is None or after.kind in ("space", "newline", "punct"))):
+                spans.append((i, i + 2))
+            continue
+        nxt = tokens[i + 3] if i + 3 < n and rest is not None and rest.kind == "space" else None
+        if nxt is None or nxt.kind not in ("word", "number", "code"):
+            continue
+        if mark.text == "?" and not (nxt.kind == "word" and nxt.text[:1].islower()):
+            continue
+        if not read_right(tok.text):
+            spans.append((i, i + 1))
+    if not spans:
         return tokens, kept
     out: list[Token] = []
     moved: set[int] = set()
-    skip = set(j + 1 for j in merge)
-    for i, tok in enumerate(tokens):
-        if i in skip:
+    i = k = 0
+    while i < n:
+        if k < len(spans) and spans[k][0] == i:
+            first, last = spans[k]
+            out.append(new_token(("".join(t.text for t in tokens[first:last + 1]), "word", tokens[first].start)))
+            i, k = last + 1, k + 1
             continue
         if i in kept:
             moved.add(len(out))
-        out.append(new_token((tok.text + tokens[i + 1].text, "word", tok.start)) if i + 1 in skip else tok)
+        out.append(tokens[i])
+        i += 1
     return out, moved
 
 
@@ -522,7 +541,7 @@ class Fixer:
             if clean and facts[w][1]:
                 # A known word among known words: nothing suggests damage, keep it (and save the work).
                 out.append(self._memo(("k", w), _kept, w, lex))
-            elif w[-1] in HORN_MARKS:  # (see _horn_marks)
+            elif "?" in w or "’" in w or "'" in w:  # (read with OCR's print of a horn: see _horn_marks)
                 out.append(self._memo(("h", w, marked, damage), self._horned, w, marked, damage))
             else:
                 # OCR output's letter case is as noisy as its letters: case evidence only for typed text.
@@ -616,7 +635,7 @@ class Fixer:
 
     def _horned(self, word: str, marked: bool, damage: float) -> _Row:
         """The readings of a word whose glued mark may be OCR's horn: those without ư or ơ are unlikely."""
-        row = weigh(self._terms[word[:-1], marked], damage)
+        row = weigh(self._terms[_HORN_MARK.sub("", word), marked], damage)
         return tuple([(i, text, lp if _HORN.search(text) else lp + NO_HORN) for i, text, lp in row])
 
     def _terms_of(self, key: tuple[str, bool]) -> tuple[Term, ...]:
@@ -924,9 +943,11 @@ class Fixer:
 
     def _text_of(self, key: tuple[str, str]) -> str:
         original, reading = key
-        if original[-1:] in HORN_MARKS:  # a word read with the mark glued to it (see _horn_marks)
-            text = self._text_of((original[:-1], reading))
-            return text if _HORNED.search(text) else text + original[-1]
+        if _HORN_MARK.search(original):  # a word read with the mark glued to it (see _horn_marks)
+            text = self._text_of((_HORN_MARK.sub("", original), reading))
+            if _HORNED.search(text):
+                return text
+            return text + original[-1] if original[-1] in HORN_MARKS else original
         text = render(original, reading, self.config.tone_style)
         if self.config.retone and text == original:
             return normalize_tone(original, self.config.tone_style)
