@@ -139,49 +139,64 @@ def _ends_window(line: str, whole: bool = True) -> bool:
 # comes out "git?", "cơ" "co’", "thực" "thu’c". In Tesseract's reading of the first 12,000
 # synthetic lines, 738 of the 746 words that _horn_marks reads with their mark were a syllable
 # with ư or ơ.
+# It prints an ơ as "@" too (ngu@i: người, s@: sở; a lone @: ở): of the 323 words with an @
+# in those lines, 289 had ơ, the rest another marked vowel (H@i: Hội). (E-mail addresses are
+# tokens of their own, and an @ next to digits or a long word is left alone: see _glued_marks.)
 HORN_MARKS = frozenset("?’'")
 NO_HORN = -4.52  # ln(8 / 738): such a word read as a syllable without a horn
 _HORN = regex.compile("[ươƯƠ]")  # (NFC: the toned ones are other code points)
 _HORNED = regex.compile("[ưứừửữựơớờởỡợƯỨỪỬỮỰƠỚỜỞỠỢ]")
 _HORN_MARK = regex.compile("[?’']")
+_GLUED = regex.compile("[?’'@]")
+
+
+def _as_read(word: str) -> str:
+    """A word read with OCR's marks in it (see _glued_marks) as the fuzzy matcher is to see it."""
+    return _HORN_MARK.sub("", word.replace("@", "ơ"))
+_MARKS = frozenset("?’'@")
 _SYLLABLE_ENDS = frozenset("aăâeêioôơuưyáàảãạấầẩẫậắằẳẵặéèẻẽẹếềểễệíìỉĩịóòỏõọốồổỗộớờởỡợúùủũụứừửữựýỳỷỹỵcghmnpt")
 
 
-def _horn_marks(line: str, tokens: list[Token], kept: set[int], read_right: Callable[[str], bool]
-                ) -> tuple[list[Token], set[int]]:
-    """``tokens`` with each word whose glued ``?`` ``’`` or ``'`` is OCR's horn read as one word
-    ("git?", "thu’c"), and the indices in ``kept`` moved to match.
+def _glued_marks(line: str, tokens: list[Token], read_right: Callable[[str], bool]) -> list[Token]:
+    """``tokens`` with each word whose glued ``?`` ``’`` ``'`` or ``@`` is OCR's print of a marked
+    letter read as one word ("git?", "thu’c", "ngu@i", a lone "@").
 
     After a word, the mark must stand before more words or numbers of its line (after a ``?``, a
     word in lower case: else a question ends there), and the word is not ``read_right`` (a syllable
     with its marks: OCR read it, horn and all). Inside a word, its two parts are as short as a
-    syllable's and the second ends as one can (not "Queen's"). A ``’`` or ``'`` closes no quote
-    opened before it.
+    syllable's and the second ends as one can (not "Queen's", "admin@localhost"). A ``’`` or ``'``
+    closes no quote opened before it; a lone ``@`` stands between two words.
 
     >>> right = lambda w: w in ("đâu", "từ")
-    >>> [t.text for t in _horn_marks("ci? vào co’ quan", tokenize("ci? vào co’ quan"), set(), right)[0]]
+    >>> [t.text for t in _glued_marks("ci? vào co’ quan", tokenize("ci? vào co’ quan"), right)]
     ['ci?', ' ', 'vào', ' ', 'co’', ' ', 'quan']
-    >>> [t.text for t in _horn_marks("Ai đâu? Tôi đâu? rồi", tokenize("Ai đâu? Tôi đâu? rồi"), set(), right)[0]]
+    >>> [t.text for t in _glued_marks("Ai đâu? Tôi đâu? rồi", tokenize("Ai đâu? Tôi đâu? rồi"), right)]
     ['Ai', ' ', 'đâu', '?', ' ', 'Tôi', ' ', 'đâu', '?', ' ', 'rồi']
-    >>> [t.text for t in _horn_marks("thu’c hiện Queen's", tokenize("thu’c hiện Queen's"), set(), right)[0]]
+    >>> [t.text for t in _glued_marks("thu’c hiện Queen's", tokenize("thu’c hiện Queen's"), right)]
     ['thu’c', ' ', 'hiện', ' ', 'Queen', "'", 's']
+    >>> [t.text for t in _glued_marks("ngu@i @ nhà, @user", tokenize("ngu@i @ nhà, @user"), right)]
+    ['ngu@i', ' ', '@', ' ', 'nhà', ',', ' ', '@', 'user']
     """
     n = len(tokens)
     spans: list[tuple[int, int]] = []  # (first, last) token of each word to read whole
     for i in range(n - 1):
         tok, mark = tokens[i], tokens[i + 1]
-        if mark.text not in HORN_MARKS or tok.kind != "word" or mark.start != tok.end or i in kept:
-            continue
         if spans and spans[-1][1] >= i:
             continue
+        if (tok.text == "@" and 2 <= i < n - 2 and tokens[i - 1].kind == tokens[i + 1].kind == "space"
+                and tokens[i - 2].kind == tokens[i + 2].kind == "word"):
+            spans.append((i, i))
+            continue
+        if mark.text not in _MARKS or tok.kind != "word" or mark.start != tok.end:
+            continue
         before = line[:mark.start]
-        if mark.text != "?" and ("‘" in before or regex.search(r"(?:^|\s)'", before)):
+        if mark.text in "’'" and ("‘" in before or regex.search(r"(?:^|\s)'", before)):
             continue  # (it may close a quote)
         rest = tokens[i + 2] if i + 2 < n else None
         if rest is not None and rest.kind == "word" and rest.start == mark.end:
             after = tokens[i + 3] if i + 3 < n else None
             if (len(tok.text) <= 5 and len(rest.text) <= 3 and rest.text[-1].lower() in _SYLLABLE_ENDS
-                    and i + 2 not in kept and (after is None or after.kind in ("space", "newline", "punct"))):
+                    and (after is None or after.kind in ("space", "newline", "punct") and after.text != "@")):
                 spans.append((i, i + 2))
             continue
         nxt = tokens[i + 3] if i + 3 < n and rest is not None and rest.kind == "space" else None
@@ -192,21 +207,18 @@ def _horn_marks(line: str, tokens: list[Token], kept: set[int], read_right: Call
         if not read_right(tok.text):
             spans.append((i, i + 1))
     if not spans:
-        return tokens, kept
+        return tokens
     out: list[Token] = []
-    moved: set[int] = set()
     i = k = 0
     while i < n:
         if k < len(spans) and spans[k][0] == i:
             first, last = spans[k]
             out.append(new_token(("".join(t.text for t in tokens[first:last + 1]), "word", tokens[first].start)))
             i, k = last + 1, k + 1
-            continue
-        if i in kept:
-            moved.add(len(out))
-        out.append(tokens[i])
-        i += 1
-    return out, moved
+        else:
+            out.append(tokens[i])
+            i += 1
+    return out
 
 
 def _clause_letter(tokens: list[Token]) -> int | None:
@@ -541,8 +553,8 @@ class Fixer:
             if clean and facts[w][1]:
                 # A known word among known words: nothing suggests damage, keep it (and save the work).
                 out.append(self._memo(("k", w), _kept, w, lex))
-            elif "?" in w or "’" in w or "'" in w:  # (read with OCR's print of a horn: see _horn_marks)
-                out.append(self._memo(("h", w, marked, damage), self._horned, w, marked, damage))
+            elif "?" in w or "’" in w or "'" in w or "@" in w:  # (OCR's print of a mark: see _glued_marks)
+                out.append(self._memo(("h", w, marked, damage), self._glued, w, marked, damage))
             else:
                 # OCR output's letter case is as noisy as its letters: case evidence only for typed text.
                 case = None if marked else _case_evidence(w, i + mid)
@@ -606,9 +618,9 @@ class Fixer:
 
     def _line_items(self, number: int, line: str, tokens: list[Token], offset: int, eth: int = -1) -> list[_Item]:
         info = self._line_info(number, [t.text for t in tokens if t.kind == "word"], eth)
+        if self.config.repair == "ocr" and _GLUED.search(line):
+            tokens = _glued_marks(line, tokens, self._read_right)
         kept = _as_written(line, tokens)
-        if self.config.repair == "ocr" and ("?" in line or "’" in line or "'" in line):
-            tokens, kept = _horn_marks(line, tokens, kept, self._read_right)
         if not self._protect:
             if not kept:
                 return [(tok, offset + tok.start, False, info) for tok in tokens]
@@ -633,9 +645,12 @@ class Fixer:
         """A known syllable with its marks: OCR read this word right."""
         return has_marks(word.lower()) and self._facts[word][1]
 
-    def _horned(self, word: str, marked: bool, damage: float) -> _Row:
-        """The readings of a word whose glued mark may be OCR's horn: those without ư or ơ are unlikely."""
-        row = weigh(self._terms[_HORN_MARK.sub("", word), marked], damage)
+    def _glued(self, word: str, marked: bool, damage: float) -> _Row:
+        """The readings of a word with OCR's print of a mark in it; after a ``?`` ``’`` or ``'``, those
+        without ư or ơ are unlikely."""
+        row = weigh(self._terms[_as_read(word), marked], damage)
+        if not _HORN_MARK.search(word):
+            return row
         return tuple([(i, text, lp if _HORN.search(text) else lp + NO_HORN) for i, text, lp in row])
 
     def _terms_of(self, key: tuple[str, bool]) -> tuple[Term, ...]:
@@ -943,11 +958,15 @@ class Fixer:
 
     def _text_of(self, key: tuple[str, str]) -> str:
         original, reading = key
-        if _HORN_MARK.search(original):  # a word read with the mark glued to it (see _horn_marks)
-            text = self._text_of((_HORN_MARK.sub("", original), reading))
-            if _HORNED.search(text):
-                return text
-            return text + original[-1] if original[-1] in HORN_MARKS else original
+        if _GLUED.search(original):  # a word read with OCR's print of a mark in it (see _glued_marks)
+            base = _as_read(original)
+            text = self._text_of((base, reading))
+            if text == base:
+                return original  # (read as printed)
+            if _HORN_MARK.search(original) and not _HORNED.search(text):
+                # not the horn the mark stands for: the mark stays, after the word or in it
+                return text + original[-1] if original[-1] in HORN_MARKS else original
+            return text
         text = render(original, reading, self.config.tone_style)
         if self.config.retone and text == original:
             return normalize_tone(original, self.config.tone_style)
