@@ -36,7 +36,7 @@ from .fuzzy import FuzzyIndex, build_index, default_capitals, default_channel, d
 from .lexicon import Lexicon, default_lexicon
 from .normalise import normalise
 from .render import render
-from .syllable import has_marks, normalize_tone, parse, strip_marks
+from .syllable import normalize_tone, parse, strip_marks
 from .tokenize import Token, new_token, tokenize
 
 _Row = Sequence[Reading]  # one word's readings in a lattice (Candidates, or plain tuples: see weigh)
@@ -157,24 +157,24 @@ _MARKS = frozenset("?’'@")
 _SYLLABLE_ENDS = frozenset("aăâeêioôơuưyáàảãạấầẩẫậắằẳẵặéèẻẽẹếềểễệíìỉĩịóòỏõọốồổỗộớờởỡợúùủũụứừửữựýỳỷỹỵcghmnpt")
 
 
-def _glued_marks(line: str, tokens: list[Token], read_right: Callable[[str], bool]) -> list[Token]:
+def _glued_marks(line: str, tokens: list[Token]) -> list[Token]:
     """``tokens`` with each word whose glued ``?`` ``’`` ``'`` or ``@`` is OCR's print of a marked
     letter read as one word ("git?", "thu’c", "ngu@i", a lone "@").
 
     After a word, the mark must stand before more words or numbers of its line (after a ``?``, a
-    word in lower case: else a question ends there), and the word is not ``read_right`` (a syllable
-    with its marks: OCR read it, horn and all). Inside a word, its two parts are as short as a
+    word in lower case: else a question ends there). (A word read right keeps its readings, so
+    "đâu?" stays; the mark is read with it all the same, so that where it stays, the next pass
+    reads the line as this one did.) Inside a word, its two parts are as short as a
     syllable's and the second ends as one can (not "Queen's", "admin@localhost"). A ``’`` or ``'``
     closes no quote opened before it; a lone ``@`` stands between two words.
 
-    >>> right = lambda w: w in ("đâu", "từ")
-    >>> [t.text for t in _glued_marks("ci? vào co’ quan", tokenize("ci? vào co’ quan"), right)]
+    >>> [t.text for t in _glued_marks("ci? vào co’ quan", tokenize("ci? vào co’ quan"))]
     ['ci?', ' ', 'vào', ' ', 'co’', ' ', 'quan']
-    >>> [t.text for t in _glued_marks("Ai đâu? Tôi đâu? rồi", tokenize("Ai đâu? Tôi đâu? rồi"), right)]
-    ['Ai', ' ', 'đâu', '?', ' ', 'Tôi', ' ', 'đâu', '?', ' ', 'rồi']
-    >>> [t.text for t in _glued_marks("thu’c hiện Queen's", tokenize("thu’c hiện Queen's"), right)]
+    >>> [t.text for t in _glued_marks("Ai đâu? Tôi đâu? rồi", tokenize("Ai đâu? Tôi đâu? rồi"))]
+    ['Ai', ' ', 'đâu', '?', ' ', 'Tôi', ' ', 'đâu?', ' ', 'rồi']
+    >>> [t.text for t in _glued_marks("thu’c hiện Queen's", tokenize("thu’c hiện Queen's"))]
     ['thu’c', ' ', 'hiện', ' ', 'Queen', "'", 's']
-    >>> [t.text for t in _glued_marks("ngu@i @ nhà, @user", tokenize("ngu@i @ nhà, @user"), right)]
+    >>> [t.text for t in _glued_marks("ngu@i @ nhà, @user", tokenize("ngu@i @ nhà, @user"))]
     ['ngu@i', ' ', '@', ' ', 'nhà', ',', ' ', '@', 'user']
     """
     n = len(tokens)
@@ -204,8 +204,7 @@ def _glued_marks(line: str, tokens: list[Token], read_right: Callable[[str], boo
             continue
         if mark.text == "?" and not (nxt.kind == "word" and nxt.text[:1].islower()):
             continue
-        if not read_right(tok.text):
-            spans.append((i, i + 1))
+        spans.append((i, i + 1))
     if not spans:
         return tokens
     out: list[Token] = []
@@ -242,7 +241,8 @@ def _as_written(line: str, tokens: list[Token]) -> set[int]:
     - A word touching an ``@``, or joined to an e-mail address by ``.``, ``+`` or ``-``: repaired,
       it could make an e-mail address of what is not one (``x&@0243.22.33.111`` would become
       ``xã@0243.22.33.111``), or a longer one (``x&.vanthu@moj.gov.vn``); and two words either
-      side of a slash when one is a single letter: repaired, they could make an abbreviation like V/v.
+      side of a slash or a dot when one is a single letter: repaired, they could make an
+      abbreviation like V/v or e.g.
 
     >>> [sorted(_as_written(s, tokenize(s))) for s in ("  b) Kiểm tra", "(c) nội dung", "x&@0243", "e&/x", "va/hoac")]
     [[1], [1], [0], [0, 2], []]
@@ -253,10 +253,10 @@ def _as_written(line: str, tokens: list[Token]) -> set[int]:
     letter = _clause_letter(tokens)
     if letter is not None:
         out.add(letter)
-    if "@" in line or "/" in line:
+    if "@" in line or "/" in line or "." in line:
         n = len(tokens)
         for i, tok in enumerate(tokens):
-            if tok.text == "/":
+            if tok.text == "/" or tok.text == ".":
                 if not (0 < i < n - 1 and "word" == tokens[i - 1].kind == tokens[i + 1].kind):
                     continue
                 if len(tokens[i - 1].text) != 1 and len(tokens[i + 1].text) != 1:
@@ -552,7 +552,7 @@ class Fixer:
             w = s.token.text
             if clean and facts[w][1]:
                 # A known word among known words: nothing suggests damage, keep it (and save the work).
-                out.append(self._memo(("k", w), _kept, w, lex))
+                out.append(self._memo(("k", w), _kept, _as_read(w) if _GLUED.search(w) else w, lex))
             elif "?" in w or "’" in w or "'" in w or "@" in w:  # (OCR's print of a mark: see _glued_marks)
                 out.append(self._memo(("h", w, marked, damage), self._glued, w, marked, damage))
             else:
@@ -619,7 +619,7 @@ class Fixer:
     def _line_items(self, number: int, line: str, tokens: list[Token], offset: int, eth: int = -1) -> list[_Item]:
         info = self._line_info(number, [t.text for t in tokens if t.kind == "word"], eth)
         if self.config.repair == "ocr" and _GLUED.search(line):
-            tokens = _glued_marks(line, tokens, self._read_right)
+            tokens = _glued_marks(line, tokens)
         kept = _as_written(line, tokens)
         if not self._protect:
             if not kept:
@@ -634,16 +634,14 @@ class Fixer:
 
         A line's count leaves capitalised words out: a line's first word is capitalised whatever it is.
         """
+        if _GLUED.search(word):  # (read with OCR's print of a mark: see _glued_marks)
+            word = _as_read(word)
         clean = is_clean(word, self.lexicon)
         damaged = _looks_damaged(word, clean, self.lexicon)
         return damaged, clean, damaged and (word.islower() or not word.isalpha())
 
     def _repaired(self, word: str, marked: bool, damage: float, case: bool | None) -> _Row:
         return _with_case(weigh(self._terms[word, marked], damage), self.lexicon, case)
-
-    def _read_right(self, word: str) -> bool:
-        """A known syllable with its marks: OCR read this word right."""
-        return has_marks(word.lower()) and self._facts[word][1]
 
     def _glued(self, word: str, marked: bool, damage: float) -> _Row:
         """The readings of a word with OCR's print of a mark in it; after a ``?`` ``’`` or ``'``, those
@@ -961,7 +959,7 @@ class Fixer:
         if _GLUED.search(original):  # a word read with OCR's print of a mark in it (see _glued_marks)
             base = _as_read(original)
             text = self._text_of((base, reading))
-            if text == base:
+            if text == base or _GLUED.search(reading):
                 return original  # (read as printed)
             if _HORN_MARK.search(original) and not _HORNED.search(text):
                 # not the horn the mark stands for: the mark stays, after the word or in it
