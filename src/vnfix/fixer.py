@@ -154,6 +154,7 @@ def _as_read(word: str) -> str:
     """A word read with OCR's marks in it (see _glued_marks) as the fuzzy matcher is to see it."""
     return _HORN_MARK.sub("", word.replace("@", "ơ"))
 _MARKS = frozenset("?’'@")
+_CLAUSE_END = frozenset(",;:.")
 _SYLLABLE_ENDS = frozenset("aăâeêioôơuưyáàảãạấầẩẫậắằẳẵặéèẻẽẹếềểễệíìỉĩịóòỏõọốồổỗộớờởỡợúùủũụứừửữựýỳỷỹỵcghmnpt")
 
 
@@ -162,11 +163,12 @@ def _glued_marks(line: str, tokens: list[Token]) -> list[Token]:
     letter read as one word ("git?", "thu’c", "ngu@i", a lone "@").
 
     After a word, the mark must stand before more words or numbers of its line (after a ``?``, a
-    word in lower case: else a question ends there). (A word read right keeps its readings, so
-    "đâu?" stays; the mark is read with it all the same, so that where it stays, the next pass
-    reads the line as this one did.) Inside a word, its two parts are as short as a
-    syllable's and the second ends as one can (not "Queen's", "admin@localhost"). A ``’`` or ``'``
-    closes no quote opened before it; a lone ``@`` stands between two words.
+    word in lower case: else a question ends there), or before a comma, semicolon, colon or full
+    stop. (A word read right keeps its readings, so "đâu?" stays; the mark is read with it all the
+    same, so that where it stays, the next pass reads the line as this one did.) Inside a word,
+    its two parts are as short as a syllable's and the second ends as one can (not "Queen's",
+    "admin@localhost"). A ``’`` or ``'`` closes no quote opened before it; a lone ``@`` stands
+    between two words.
 
     >>> [t.text for t in _glued_marks("ci? vào co’ quan", tokenize("ci? vào co’ quan"))]
     ['ci?', ' ', 'vào', ' ', 'co’', ' ', 'quan']
@@ -198,6 +200,11 @@ def _glued_marks(line: str, tokens: list[Token]) -> list[Token]:
             if (len(tok.text) <= 5 and len(rest.text) <= 3 and rest.text[-1].lower() in _SYLLABLE_ENDS
                     and (after is None or after.kind in ("space", "newline", "punct") and after.text != "@")):
                 spans.append((i, i + 2))
+            continue
+        if rest is not None and rest.text in _CLAUSE_END and rest.start == mark.end:
+            # "git’," "ci?,": no quote or question closes so (28 of 28 had ư or ơ)
+            if i + 3 >= n or tokens[i + 3].kind in ("space", "newline"):
+                spans.append((i, i + 1))
             continue
         nxt = tokens[i + 3] if i + 3 < n and rest is not None and rest.kind == "space" else None
         if nxt is None or nxt.kind not in ("word", "number", "code"):
