@@ -137,25 +137,24 @@ def _ends_window(line: str, whole: bool = True) -> bool:
 
 # An English OCR engine prints the horn of ư and ơ as a mark after or inside the word: "giữ"
 # comes out "git?", "cơ" "co’", "thực" "thu’c". In Tesseract's reading of the first 12,000
-# synthetic lines, 738 of the 746 words that _horn_marks reads with their mark were a syllable
-# with ư or ơ.
-# It prints an ơ as "@" too (ngu@i: người, s@: sở; a lone @: ở): of the 323 words with an @
-# in those lines, 289 had ơ, the rest another marked vowel (H@i: Hội). (E-mail addresses are
-# tokens of their own, and an @ next to digits or a long word is left alone: see _glued_marks.)
-HORN_MARKS = frozenset("?’'")
-NO_HORN = -4.52  # ln(8 / 738): such a word read as a syllable without a horn
+# synthetic lines, 738 of the 746 words that _glued_marks reads with their mark were a syllable
+# with ư or ơ. It prints an ơ as "@" too (ngu@i: người, s@: sở; a lone @: ở): of the 323 words
+# with an @ in those lines, 289 had ơ, the rest another marked vowel (H@i: Hội). (E-mail
+# addresses are tokens of their own, and an @ next to digits or a long word is left alone.)
+NO_HORN = -4.52  # ln(8 / 738): a word with such a mark read as a syllable without a horn
+_MARKS = frozenset("?’'@")
+_HORN_MARKS = frozenset("?’'")
+_GLUED = regex.compile("[?’'@]")
+_HORN_MARK = regex.compile("[?’']")
 _HORN = regex.compile("[ươƯƠ]")  # (NFC: the toned ones are other code points)
 _HORNED = regex.compile("[ưứừửữựơớờởỡợƯỨỪỬỮỰƠỚỜỞỠỢ]")
-_HORN_MARK = regex.compile("[?’']")
-_GLUED = regex.compile("[?’'@]")
+_CLAUSE_END = frozenset(",;:.")
+_SYLLABLE_ENDS = frozenset("aăâeêioôơuưyáàảãạấầẩẫậắằẳẵặéèẻẽẹếềểễệíìỉĩịóòỏõọốồổỗộớờởỡợúùủũụứừửữựýỳỷỹỵcghmnpt")
 
 
 def _as_read(word: str) -> str:
     """A word read with OCR's marks in it (see _glued_marks) as the fuzzy matcher is to see it."""
     return _HORN_MARK.sub("", word.replace("@", "ơ"))
-_MARKS = frozenset("?’'@")
-_CLAUSE_END = frozenset(",;:.")
-_SYLLABLE_ENDS = frozenset("aăâeêioôơuưyáàảãạấầẩẫậắằẳẵặéèẻẽẹếềểễệíìỉĩịóòỏõọốồổỗộớờởỡợúùủũụứừửữựýỳỷỹỵcghmnpt")
 
 
 def _glued_marks(line: str, tokens: list[Token]) -> list[Token]:
@@ -560,7 +559,7 @@ class Fixer:
             if clean and facts[w][1]:
                 # A known word among known words: nothing suggests damage, keep it (and save the work).
                 out.append(self._memo(("k", w), _kept, _as_read(w) if _GLUED.search(w) else w, lex))
-            elif "?" in w or "’" in w or "'" in w or "@" in w:  # (OCR's print of a mark: see _glued_marks)
+            elif "?" in w or "’" in w or "'" in w or "@" in w:  # (_GLUED: OCR's print of a mark, see _glued_marks)
                 out.append(self._memo(("h", w, marked, damage), self._glued, w, marked, damage))
             else:
                 # OCR output's letter case is as noisy as its letters: case evidence only for typed text.
@@ -970,7 +969,7 @@ class Fixer:
                 return original  # (read as printed)
             if _HORN_MARK.search(original) and not _HORNED.search(text):
                 # not the horn the mark stands for: the mark stays, after the word or in it
-                return text + original[-1] if original[-1] in HORN_MARKS else original
+                return text + original[-1] if original[-1] in _HORN_MARKS else original
             return text
         text = render(original, reading, self.config.tone_style)
         if self.config.retone and text == original:
