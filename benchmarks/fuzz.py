@@ -179,7 +179,7 @@ def target_tokenize(data: bytes) -> None:
         pos = t.end
 
 
-OCR_MARKS = frozenset("?’'@")  # OCR's prints of a marked letter, which OCR repair reads with their word
+OCR_MARKS = frozenset("?’'@‘%®:*")  # OCR's prints of a marked letter, which OCR repair reads with their word
 
 
 def shape(text: str) -> list[object]:

@@ -75,8 +75,8 @@ _ENDINGS = regex.compile(r"\r\n|\r|\n")
 PROTECTED_KINDS = ("number", "code", "url", "email")
 # OCR's prints of a marked letter (ci? for cứ, ngu@i for người): OCR repair reads them with the word
 # they are glued to, so they may go with its repair.
-OCR_MARKS = frozenset("?’'@")
-GLUED = "b@i ctia ngudi? dugc co’ quan thu’c hién @ nha"
+OCR_MARKS = frozenset("?’'@‘%®:*")
+GLUED = "b@i ctia ngudi? dugc co’ quan thu’c hién @ nha B6:cia chu:c"
 
 
 def _shape(text):

@@ -141,11 +141,14 @@ def _ends_window(line: str, whole: bool = True) -> bool:
 # with ư or ơ. It prints an ơ as "@" too (ngu@i: người, s@: sở; a lone @: ở): of the 323 words
 # with an @ in those lines, 289 had ơ, the rest another marked vowel (H@i: Hội). (E-mail
 # addresses are tokens of their own, and an @ next to digits or a long word is left alone.)
+# Inside a word whose marks are lost, ‘ % ® : * stand for a horn too (nu‘c, ngu%i, chu:c: 15
+# of 15 in those lines and page 001).
 NO_HORN = -4.52  # ln(8 / 738): a word with such a mark read as a syllable without a horn
 _MARKS = frozenset("?’'@")
+_MARKS_INSIDE = frozenset("‘%®:*")
 _HORN_MARKS = frozenset("?’'")
-_GLUED = regex.compile("[?’'@]")
-_HORN_MARK = regex.compile("[?’']")
+_GLUED = regex.compile("[?’'@‘%®:*]")
+_HORN_MARK = regex.compile("[?’'‘%®:*]")
 _HORN = regex.compile("[ươƯƠ]")  # (NFC: the toned ones are other code points)
 _HORNED = regex.compile("[ưứừửữựơớờởỡợƯỨỪỬỮỰƠỚỜỞỠỢ]")
 _CLAUSE_END = frozenset(",;:.")
@@ -188,7 +191,17 @@ def _glued_marks(line: str, tokens: list[Token]) -> list[Token]:
                 and tokens[i - 2].kind == tokens[i + 2].kind == "word"):
             spans.append((i, i))
             continue
-        if mark.text not in _MARKS or tok.kind != "word" or mark.start != tok.end:
+        if mark.start != tok.end or tok.kind != "word":
+            continue
+        if mark.text in _MARKS_INSIDE:
+            rest = tokens[i + 2] if i + 2 < n else None
+            after = tokens[i + 3] if i + 3 < n else None
+            if (rest is not None and rest.kind == "word" and rest.start == mark.end and tok.text.isascii()
+                    and len(tok.text) <= 5 and len(rest.text) <= 3 and rest.text[-1].lower() in _SYLLABLE_ENDS
+                    and (after is None or after.kind in ("space", "newline", "punct"))):
+                spans.append((i, i + 2))  # (only after letters whose marks are lost: not "dụ:a")
+            continue
+        if mark.text not in _MARKS:
             continue
         before = line[:mark.start]
         if mark.text in "’'" and ("‘" in before or regex.search(r"(?:^|\s)'", before)):
@@ -559,7 +572,7 @@ class Fixer:
             if clean and facts[w][1]:
                 # A known word among known words: nothing suggests damage, keep it (and save the work).
                 out.append(self._memo(("k", w), _kept, _as_read(w) if _GLUED.search(w) else w, lex))
-            elif "?" in w or "’" in w or "'" in w or "@" in w:  # (_GLUED: OCR's print of a mark, see _glued_marks)
+            elif _GLUED.search(w):  # (OCR's print of a mark: see _glued_marks)
                 out.append(self._memo(("h", w, marked, damage), self._glued, w, marked, damage))
             else:
                 # OCR output's letter case is as noisy as its letters: case evidence only for typed text.
