@@ -191,17 +191,7 @@ def _glued_marks(line: str, tokens: list[Token]) -> list[Token]:
                 and tokens[i - 2].kind == tokens[i + 2].kind == "word"):
             spans.append((i, i))
             continue
-        if mark.start != tok.end or tok.kind != "word":
-            continue
-        if mark.text in _MARKS_INSIDE:
-            rest = tokens[i + 2] if i + 2 < n else None
-            after = tokens[i + 3] if i + 3 < n else None
-            if (rest is not None and rest.kind == "word" and rest.start == mark.end and tok.text.isascii()
-                    and len(tok.text) <= 5 and len(rest.text) <= 3 and rest.text[-1].lower() in _SYLLABLE_ENDS
-                    and (after is None or after.kind in ("space", "newline", "punct"))):
-                spans.append((i, i + 2))  # (only after letters whose marks are lost: not "dụ:a")
-            continue
-        if mark.text not in _MARKS:
+        if mark.start != tok.end or tok.kind != "word" or not (mark.text in _MARKS or mark.text in _MARKS_INSIDE):
             continue
         before = line[:mark.start]
         if mark.text in "’'" and ("‘" in before or regex.search(r"(?:^|\s)'", before)):
@@ -210,8 +200,11 @@ def _glued_marks(line: str, tokens: list[Token]) -> list[Token]:
         if rest is not None and rest.kind == "word" and rest.start == mark.end:
             after = tokens[i + 3] if i + 3 < n else None
             if (len(tok.text) <= 5 and len(rest.text) <= 3 and rest.text[-1].lower() in _SYLLABLE_ENDS
-                    and (after is None or after.kind in ("space", "newline", "punct") and after.text != "@")):
+                    and (after is None or after.kind in ("space", "newline", "punct") and after.text != "@")
+                    and (mark.text in _MARKS or tok.text.isascii())):  # (‘ % ® : *: not after "dụ")
                 spans.append((i, i + 2))
+            continue
+        if mark.text not in _MARKS:
             continue
         if rest is not None and rest.text in _CLAUSE_END and rest.start == mark.end:
             # "git’," "ci?,": no quote or question closes so (28 of 28 had ư or ơ)
@@ -569,10 +562,11 @@ class Fixer:
                 out.append(fixed)
                 continue
             w = s.token.text
+            glued = _GLUED.search(w) is not None  # (OCR's print of a mark in it: see _glued_marks)
             if clean and facts[w][1]:
                 # A known word among known words: nothing suggests damage, keep it (and save the work).
-                out.append(self._memo(("k", w), _kept, _as_read(w) if _GLUED.search(w) else w, lex))
-            elif _GLUED.search(w):  # (OCR's print of a mark: see _glued_marks)
+                out.append(self._memo(("k", w), _kept, _as_read(w) if glued else w, lex))
+            elif glued:
                 out.append(self._memo(("h", w, marked, damage), self._glued, w, marked, damage))
             else:
                 # OCR output's letter case is as noisy as its letters: case evidence only for typed text.
@@ -978,7 +972,7 @@ class Fixer:
         if _GLUED.search(original):  # a word read with OCR's print of a mark in it (see _glued_marks)
             base = _as_read(original)
             text = self._text_of((base, reading))
-            if text == base or _GLUED.search(reading):
+            if text == base:
                 return original  # (read as printed)
             if _HORN_MARK.search(original) and not _HORNED.search(text):
                 # not the horn the mark stands for: the mark stays, after the word or in it
