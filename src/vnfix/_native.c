@@ -742,6 +742,7 @@ typedef struct {
     int32_t *col_ids;
     double *col_prior;
     int32_t per[3];
+    double pre_distance, pre_prior; /* pre-rank weights: fuzzy.PRE_RANK */
     Str *variants;            /* distinct delete-variants */
     Py_ssize_t nvariants;
     Slot *table;              /* open addressing over variants */
@@ -838,13 +839,14 @@ static void ix_dealloc(NativeIndex *self) {
 }
 
 /* NativeIndex(channel, golds: list[str], skeletons: list[str], buckets: list[list[tuple[int, float]]],
- *             per: tuple[int, int, int], maxdist: int)
+ *             per: tuple[int, int, int], pre_rank: tuple[float, float], maxdist: int)
  * buckets[k]: (gold id, ln(count + 1)) of skeleton k, commonest first. */
 static int ix_init(NativeIndex *self, PyObject *args, PyObject *kwds) {
     PyObject *channel, *golds, *skels, *buckets;
     int maxdist;
-    if (!PyArg_ParseTuple(args, "OO!O!O!(iii)i", &channel, &PyList_Type, &golds, &PyList_Type, &skels,
-                          &PyList_Type, &buckets, &self->per[0], &self->per[1], &self->per[2], &maxdist))
+    if (!PyArg_ParseTuple(args, "OO!O!O!(iii)(dd)i", &channel, &PyList_Type, &golds, &PyList_Type, &skels,
+                          &PyList_Type, &buckets, &self->per[0], &self->per[1], &self->per[2],
+                          &self->pre_distance, &self->pre_prior, &maxdist))
         return -1;
     if (!PyObject_TypeCheck(channel, &NativeChannelType)) { PyErr_SetString(PyExc_TypeError, "channel"); return -1; }
     Py_INCREF(channel);
@@ -994,7 +996,7 @@ static PyObject *ix_lookup(NativeIndex *self, PyObject *args) {
                 Py_ssize_t at = self->col_start[sk] + j;
                 double prior = self->col_prior[at];
                 ids[ng] = self->col_ids[at];
-                offs[ng] = 3.0 * d - 0.4 * prior;
+                offs[ng] = self->pre_distance * d - self->pre_prior * prior;
                 priors[ng] = prior;
                 ng++;
             }
