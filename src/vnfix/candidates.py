@@ -67,16 +67,31 @@ def restore(word: str, lex: Lexicon) -> list[Candidate]:
     written as without its marks (up to 30: ``bo`` is bộ, bố, bỏ, bò, ... and bợ in *tạm bợ*).
 
     A word that already carries valid marks is kept; an upper-case acronym
-    that lost its Đ gets it back (HDND → HĐND); an unknown word stays itself.
+    that lost its Đ gets it back where clean text mostly writes it so (HDND → HĐND,
+    but CD stays); an unknown word stays itself.
+
+    >>> from vnfix.lexicon import default_lexicon
+    >>> lex = default_lexicon()
+    >>> [c.text for c in restore("HDND", lex)], restore("CD", lex)[0].text
+    (['hđnd', 'hdnd'], 'cd')
     """
     low = word.lower()
     if has_marks(low):
         return [keep_as_is(word, lex)]  # (CẢ is cả, though CA is an acronym too)
-    if word.isupper() and len(word) >= 2:
+    bucket = lex.by_stripped.get(low)
+    if not bucket and word.isupper() and len(word) >= 2:
+        # (Capitals that spell syllables are those syllables, the acronym among them: TU DO is
+        # TỰ DO, TƯ only where the context says Trung ương; DA is da, dạ, đa, ...)
         acro = lex.acronyms.get(word)
         if acro is not None and acro != word:
-            return [keep_as_is(acro, lex)]  # (read as the next pass will read it: ĐA is đa)
-    bucket = lex.by_stripped.get(low)
+            marks = lex.acronym_marks.get(acro)
+            if marks is None or acro in lex.user_acronyms:
+                return [keep_as_is(acro, lex)]
+            # Clean text says how often the bare letters are this acronym with its Đ unwritten
+            # (HĐND: 33 times in 36) or another one (CD for CĐ: 194 in 216).
+            out = [keep_as_is(acro, lex)._replace(logp=marks),
+                   keep_as_is(word, lex)._replace(logp=math.log1p(-math.exp(marks)))]
+            return sorted(out, key=lambda c: -c.logp)
     if not bucket:
         return [keep_as_is(word, lex)]
     return [Candidate(lex.vocab.get(s, UNK), s, 0.0) for s, _ in bucket]
@@ -122,7 +137,7 @@ def repair_terms(word: str, lex: Lexicon, index: FuzzyIndex, limit: int, marked:
     out: dict[str, Term] = {}
     if not marked:
         for c in restore(word, lex):
-            out[c.text] = (c.lm_id, c.text, AS_READ if c.text == asis.text or c.lm_id != UNK else READ, 0.0)
+            out[c.text] = (c.lm_id, c.text, AS_READ if c.text == asis.text or c.lm_id != UNK else READ, c.logp)
     matches = index.lookup(low, limit)
     if len(low) == 1 and "a" <= low <= "z":
         # A letter standing alone is that letter, or a syllable that holds it (b: bộ), or one the
