@@ -521,6 +521,9 @@ def _config_options(f):  # type: ignore[no-untyped-def]
                      help="Tone placement in words vnfix writes: old (hòa, thủy) or new (hoà, thuỷ)."),
         click.option("--threshold", type=click.FloatRange(0, 1), default=Config.threshold, show_default=True,
                      help="Minimum confidence for a repair; below it a word is left as it was."),
+        click.option("--codes", type=click.Choice(["keep", "restore"]), default="keep", show_default=True,
+                     help="keep: document codes pass byte for byte; restore: give their abbreviations back "
+                          "the Đ they lost (56/2017/ND-CP -> 56/2017/NĐ-CP)."),
         click.option("--lexicon", "lexicons", multiple=True, type=click.Path(exists=True, dir_okay=False),
                      help="Extra words/names file, one per line (repeatable)."),
     ]
@@ -540,8 +543,9 @@ def _output_options(f):  # type: ignore[no-untyped-def]
     return f
 
 
-def _make_config(repair: str, tone_style: str, threshold: float, lexicons: tuple[str, ...]) -> Config:
-    return Config(repair=repair, tone_style=tone_style, threshold=threshold, lexicon_files=lexicons)  # type: ignore[arg-type]
+def _make_config(repair: str, tone_style: str, threshold: float, codes: str, lexicons: tuple[str, ...]) -> Config:
+    return Config(repair=repair, tone_style=tone_style, threshold=threshold, codes=codes,  # type: ignore[arg-type]
+                  lexicon_files=lexicons)
 
 
 def _make_fixer(config: Config) -> Fixer:
@@ -575,11 +579,11 @@ def _make_fixer(config: Config) -> Fixer:
 @_config_options
 def fix(inputs: tuple[str, ...], output: str | None, in_place: bool, backup: str | None, fmt: str, jobs: int,
         errors: str, source: str | None, quiet: bool, repair: str, tone_style: str, threshold: float,
-        lexicons: tuple[str, ...]) -> None:
+        codes: str, lexicons: tuple[str, ...]) -> None:
     """Repair FILES (paths, globs, or - for stdin; stdin when none)."""
     names = _expand(inputs)
     outputs = _Outputs(names, output, in_place, backup)
-    fixer = _make_fixer(_make_config(repair, tone_style, threshold, lexicons))
+    fixer = _make_fixer(_make_config(repair, tone_style, threshold, codes, lexicons))
     max_line = MAX_LINE if fmt != "diff" else None
 
     def work(name: str, stream: BinaryIO, target: Path | None) -> None:
@@ -635,9 +639,10 @@ def convert(inputs: tuple[str, ...], source: str, output: str | None, in_place: 
 @main.command(epilog="\b\nExample:\n  vnfix explain 'Chi thi s6 28-CT/TW ctia B6 Chinh tri'")
 @click.argument("text")
 @_config_options
-def explain(text: str, repair: str, tone_style: str, threshold: float, lexicons: tuple[str, ...]) -> None:
+def explain(text: str, repair: str, tone_style: str, threshold: float, codes: str,
+            lexicons: tuple[str, ...]) -> None:
     """Show each edit vnfix would make to TEXT, with confidence and alternatives."""
-    result = _make_fixer(_make_config(repair, tone_style, threshold, lexicons)).fix_and_explain(text)
+    result = _make_fixer(_make_config(repair, tone_style, threshold, codes, lexicons)).fix_and_explain(text)
     out = _Stdout()
     out.write(result.text + "\n")
     for e in result.edits:

@@ -15,6 +15,7 @@ from typing import Literal
 from .syllable import ToneStyle
 
 Repair = Literal["ocr", "diacritics"]
+Codes = Literal["keep", "restore"]
 
 
 @dataclass(frozen=True)
@@ -51,6 +52,12 @@ class Config:
     """How many readings the fuzzy matcher proposes for a damaged word (OCR repair).
     Restoring marks always weighs every syllable the word spells without its marks."""
 
+    codes: Codes = "keep"
+    """``"keep"``: document codes (``28-CT/TW``, ``56/2017/ND-CP``), like numbers, e-mails and
+    URLs, pass through byte for byte. ``"restore"``: inside a code, an abbreviation written
+    without its Đ gets it back (``56/2017/ND-CP`` → ``56/2017/NĐ-CP``, ``QD-UBND`` →
+    ``QĐ-UBND``) where running text mostly writes it with the Đ (see ``vnfix.codes``)."""
+
     extra_words: tuple[str, ...] = ()
     """Extra words, names or acronyms to know (``("Pắc Nậm", "UBMTTQ")``). A name of several
     syllables is written whole wherever its unmarked letters occur (``Pac Nam`` → ``Pắc Nậm``)."""
@@ -70,6 +77,8 @@ class Config:
             raise ValueError(f"repair must be 'ocr' or 'diacritics', not {self.repair!r}")
         if self.tone_style not in ("old", "new"):
             raise ValueError(f"tone_style must be 'old' or 'new', not {self.tone_style!r}")
+        if self.codes not in ("keep", "restore"):
+            raise ValueError(f"codes must be 'keep' or 'restore', not {self.codes!r}")
         if not 0.0 <= self.threshold <= 1.0:
             raise ValueError(f"threshold must be between 0 and 1, not {self.threshold!r}")
         if self.beam < 1 or self.max_candidates < 1:

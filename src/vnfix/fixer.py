@@ -30,6 +30,7 @@ import regex
 
 from .candidates import NUM, UNK, Candidate, Reading, Term, is_clean, keep_as_is, repair_terms, restore, weigh
 from .channel import misread_capital
+from .codes import restore_code
 from .config import Config
 from .decode import posteriors, viterbi
 from .fuzzy import FuzzyIndex, build_index, default_capitals, default_channel, default_index
@@ -436,6 +437,7 @@ class _Slot(NamedTuple):
 
 
 _slot = partial(tuple.__new__, _Slot)  # (no keyword handling: made in bulk)
+_Code = tuple[int, int, str, str]  # a code's position in its window, its offset, its text, the text to write
 _OCR_MARK = regex.compile(r"[^\x00-\x7f]|\d")  # a mark, an OCR symbol, or a digit inside a word
 
 
@@ -456,6 +458,7 @@ class Fixer:
         self._facts = _Remembered(self._word_facts)  # word -> (looks misread, reads as itself, ...)
         self._texts = _Remembered(self._text_of)  # (word, reading) -> the text to write
         self._terms = _Remembered(self._terms_of)  # (word, marked) -> its readings for any damage rate
+        self._codes = _Remembered(lambda code: restore_code(code, self.lexicon))  # (Config.codes)
 
     @property
     def lexicon(self) -> Lexicon:
@@ -812,6 +815,8 @@ class Fixer:
         """One pass of the decoder over a stream of tokens: one piece per token, a window at a time."""
         window: list[str] = []  # the texts of the window's tokens
         slots: list[_Slot] = []
+        codes: list[_Code] = []  # codes with their Đ restored (Config.codes)
+        restoring = self.config.codes == "restore"
         mid = False  # the window goes on with a sentence (see _lattice)
         newline_run = False
         spaced = True  # the token before was a space or a line break
@@ -823,8 +828,8 @@ class Fixer:
                 continue
             if kind == "newline":
                 if newline_run:  # a blank line ends a paragraph
-                    yield self._flush(window, slots, explain, mid)
-                    window, slots, mid = [], [], False
+                    yield self._flush(window, slots, explain, mid, codes)
+                    window, slots, codes, mid = [], [], [], False
                 newline_run = spaced = True
                 window.append(tok.text)
                 continue
@@ -832,25 +837,32 @@ class Fixer:
             if kind in ("word", "number", "code"):
                 repairable = kind == "word" and not guarded and not line.foreign
                 slots.append(_slot((len(window), tok, repairable, offset, line)))
+                if restoring and kind == "code" and not guarded:
+                    text = self._codes[tok.text]
+                    if text != tok.text:
+                        codes.append((len(window), offset, tok.text, text))
             elif kind == "punct" and spaced and tok.text in _DASHES:
                 # "Độc lập - Tự do - Hạnh phúc": a dash after a space joins more than it separates
                 # (a hyphen inside a word, as in "ca-si-nô", still ends the window).
                 pass
             else:  # other punctuation, URLs and e-mails end a window
-                chunk = self._flush(window, slots, explain, mid)
+                chunk = self._flush(window, slots, explain, mid, codes)
                 chunk.append((tok.text, None, tok.text))
                 yield chunk
-                window, slots, mid = [], [], tok.text in _MID_SENTENCE
+                window, slots, codes, mid = [], [], [], tok.text in _MID_SENTENCE
                 continue
             window.append(tok.text)
             spaced = False
             if len(slots) >= MAX_WINDOW:
-                yield self._flush(window, slots, explain, mid)
-                window, slots, mid = [], [], True
-        yield self._flush(window, slots, explain, mid)
+                yield self._flush(window, slots, explain, mid, codes)
+                window, slots, codes, mid = [], [], [], True
+        yield self._flush(window, slots, explain, mid, codes)
 
-    def _flush(self, window: list[str], slots: list[_Slot], explain: bool, mid: bool) -> list[_Piece]:
+    def _flush(self, window: list[str], slots: list[_Slot], explain: bool, mid: bool,
+               codes: list[_Code]) -> list[_Piece]:
         out: list[_Piece] = [(text, None, text) for text in window]
+        for at, offset, text, new in codes:
+            out[at] = (new, Edit(offset, offset + len(text), text, new, 1.0, ()) if explain else None, text)
         if slots:
             # Decode until nothing changes: a repaired word is better context for its neighbours,
             # and stopping at a fixed point makes fix_text(fix_text(x)) == fix_text(x) far more often.
