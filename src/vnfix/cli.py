@@ -52,6 +52,7 @@ Examples:
   vnfix fix --format diff a.txt       unified diff of what would change
   vnfix fix --jobs 2 big.txt -o big.fixed.txt
   vnfix fix --from tcvn3 old.txt      convert from TCVN3 (ABC) first, then repair
+  vnfix fix --codes restore a.txt     also 56/2017/ND-CP -> 56/2017/NĐ-CP
 """
 
 CONVERT_EXAMPLES = """
