@@ -820,6 +820,8 @@ class Fixer:
         mid = False  # the window goes on with a sentence (see _lattice)
         newline_run = False
         spaced = True  # the token before was a space or a line break
+        capitals = 0  # words of the line so far while all are in capitals; -1 after one that is not
+        heading = False  # the line before was a heading in capitals: no sentence goes on from it
         for tok, offset, guarded, line in items:
             kind = tok.kind
             if kind == "space":
@@ -831,9 +833,19 @@ class Fixer:
                     yield self._flush(window, slots, explain, mid, codes)
                     window, slots, codes, mid = [], [], [], False
                 newline_run = spaced = True
+                heading, capitals = capitals >= 2, 0
                 window.append(tok.text)
                 continue
             newline_run = False
+            if kind == "word":
+                if heading and not tok.text.isupper():
+                    # "ỦY BAN NHÂN DÂN TỈNH QUẢNG NAM / Số: ..." : a heading's last word is no
+                    # context for the next line's first, which starts a sentence.
+                    yield self._flush(window, slots, explain, mid, codes)
+                    window, slots, codes, mid = [], [], [], False
+                if capitals >= 0:
+                    capitals = capitals + 1 if tok.text.isupper() and len(tok.text) > 1 else -1
+            heading = False
             if kind in ("word", "number", "code"):
                 repairable = kind == "word" and not guarded and not line.foreign
                 slots.append(_slot((len(window), tok, repairable, offset, line)))
