@@ -155,8 +155,10 @@ def repair_terms(word: str, lex: Lexicon, index: FuzzyIndex, limit: int, marked:
         out[asis.text] = (asis.lm_id, asis.text, READ, LITERAL_SYMBOL)
     elif asis.text not in out and (marked or low not in lex.by_stripped):
         # (In unmarked text a word that some syllable spells unmarked is that syllable, not a foreign word.)
-        # An unknown all-caps word far from any syllable is an acronym (VND, THCS), not a misreading.
-        acronym_like = shouting and all(m.logp < ACRONYM_LOGP for m in matches)
+        # An unknown all-caps word far from any syllable is an acronym (VND, THCS), not a misreading;
+        # so is a known one that spells no syllable (TT, VT in "TT HĐND", "Lưu: VT"), however near.
+        acronym_like = shouting and (all(m.logp < ACRONYM_LOGP for m in matches)
+                                     or word in lex.acronym_set and low not in lex.by_stripped)
         penalty = UNK_SPELLING if asis.lm_id == UNK and not acronym_like else 0.0
         if penalty and implausible(word, low):
             penalty += IMPLAUSIBLE
