@@ -822,6 +822,7 @@ class Fixer:
         spaced = True  # the token before was a space or a line break
         capitals = 0  # words of the line so far while all are in capitals; -1 after one that is not
         heading = False  # the line before was a heading in capitals: no sentence goes on from it
+        bullet = True  # nothing but spaces yet on this line
         for tok, offset, guarded, line in items:
             kind = tok.kind
             if kind == "space":
@@ -832,7 +833,7 @@ class Fixer:
                 if newline_run:  # a blank line ends a paragraph
                     yield self._flush(window, slots, explain, mid, codes)
                     window, slots, codes, mid = [], [], [], False
-                newline_run = spaced = True
+                newline_run = spaced = bullet = True
                 heading, capitals = capitals >= 2, 0
                 window.append(tok.text)
                 continue
@@ -846,6 +847,7 @@ class Fixer:
                 if capitals >= 0:
                     capitals = capitals + 1 if tok.text.isupper() and len(tok.text) > 1 else -1
             heading = False
+            opens, bullet = bullet, False  # (the token opens its line)
             if kind in ("word", "number", "code"):
                 repairable = kind == "word" and not guarded and not line.foreign
                 slots.append(_slot((len(window), tok, repairable, offset, line)))
@@ -853,9 +855,10 @@ class Fixer:
                     text = self._codes[tok.text]
                     if text != tok.text:
                         codes.append((len(window), offset, tok.text, text))
-            elif kind == "punct" and spaced and tok.text in _DASHES:
+            elif kind == "punct" and spaced and tok.text in _DASHES and not opens:
                 # "Độc lập - Tự do - Hạnh phúc": a dash after a space joins more than it separates
-                # (a hyphen inside a word, as in "ca-si-nô", still ends the window).
+                # (a hyphen inside a word, as in "ca-si-nô", still ends the window; a dash that
+                # opens a line is a list's bullet, and ends it too).
                 pass
             else:  # other punctuation, URLs and e-mails end a window
                 chunk = self._flush(window, slots, explain, mid, codes)
