@@ -742,7 +742,7 @@ typedef struct {
     int32_t *col_ids;
     double *col_prior;
     int32_t per[3];
-    double pre_distance, pre_prior; /* pre-rank weights: fuzzy.PRE_RANK */
+    double pre_distance, pre_prior; /* pre-rank weights: fuzzy.PRE_DISTANCE, fuzzy.PRE_PRIOR */
     Str *variants;            /* distinct delete-variants */
     Py_ssize_t nvariants;
     Slot *table;              /* open addressing over variants */

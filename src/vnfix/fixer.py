@@ -458,7 +458,7 @@ class Fixer:
         self._facts = _Remembered(self._word_facts)  # word -> (looks misread, reads as itself, ...)
         self._texts = _Remembered(self._text_of)  # (word, reading) -> the text to write
         self._terms = _Remembered(self._terms_of)  # (word, marked) -> its readings for any damage rate
-        self._codes = _Remembered(lambda code: restore_code(code, self.lexicon))  # (Config.codes)
+        self._codes = _Remembered(self._code_of)  # code -> the code with its Đ back (Config.codes)
 
     @property
     def lexicon(self) -> Lexicon:
@@ -666,6 +666,9 @@ class Fixer:
         if not _HORN_MARK.search(word):
             return row
         return tuple([(i, text, lp if _HORN.search(text) else lp + NO_HORN) for i, text, lp in row])
+
+    def _code_of(self, code: str) -> str:
+        return restore_code(code, self.lexicon)
 
     def _terms_of(self, key: tuple[str, bool]) -> tuple[Term, ...]:
         word, marked = key
