@@ -842,9 +842,10 @@ class Fixer:
                 continue
             newline_run = False
             if kind == "word":
-                if heading and not tok.text.isupper():
+                if heading and not (tok.text.isupper() and tok.text.isalpha()):
                     # "ỦY BAN NHÂN DÂN TỈNH QUẢNG NAM / Số: ..." : a heading's last word is no
-                    # context for the next line's first, which starts a sentence.
+                    # context for the next line's first, which starts a sentence (S6 for Số too:
+                    # a digit is no capital).
                     yield self._flush(window, slots, explain, mid, codes)
                     window, slots, codes, mid = [], [], [], False
                 if capitals >= 0:
