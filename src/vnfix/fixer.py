@@ -245,6 +245,9 @@ def _clause_letter(tokens: list[Token]) -> int | None:
     return None
 
 
+_UNIT = regex.compile(r"[kcdmh]?m[23]")  # square and cubic (kilo-, centi-, deci-, milli-, hecto-)metres
+
+
 def _as_written(line: str, tokens: list[Token]) -> set[int]:
     """Indices of the words of a line that are kept as written whatever they look like.
 
@@ -256,9 +259,13 @@ def _as_written(line: str, tokens: list[Token]) -> set[int]:
       ``xã@0243.22.33.111``), or a longer one (``x&.vanthu@moj.gov.vn``); and two words either
       side of a slash or a dot when one is a single letter: repaired, they could make an
       abbreviation like V/v or e.g.
+    - A unit of area or volume (``m2``, ``km2``, ``cm3``): a letter and a digit, like OCR's ``s6``
+      for số, but "300 m2" is no "300 mỹ".
 
     >>> [sorted(_as_written(s, tokenize(s))) for s in ("  b) Kiểm tra", "(c) nội dung", "x&@0243", "e&/x", "va/hoac")]
     [[1], [1], [0], [0, 2], []]
+    >>> sorted(_as_written("dien tich 300 m2", tokenize("dien tich 300 m2")))
+    [6]
     >>> sorted(_as_written("gửi x&.vanthu@moj.gov.vn", tokenize("gửi x&.vanthu@moj.gov.vn")))
     [2]
     """
@@ -266,6 +273,8 @@ def _as_written(line: str, tokens: list[Token]) -> set[int]:
     letter = _clause_letter(tokens)
     if letter is not None:
         out.add(letter)
+    if "m2" in line or "m3" in line:
+        out.update(i for i, tok in enumerate(tokens) if tok.kind == "word" and _UNIT.fullmatch(tok.text))
     if "@" in line or "/" in line or "." in line:
         n = len(tokens)
         for i, tok in enumerate(tokens):
