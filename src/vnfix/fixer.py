@@ -835,6 +835,7 @@ class Fixer:
         capitals = 0  # words of the line so far while all are in capitals; -1 after one that is not
         heading = False  # the line before was a heading in capitals: no sentence goes on from it
         bullet = True  # nothing but spaces yet on this line
+        label = -1  # where in the window a Title-case word that opens this line stands (see ":" below)
         for tok, offset, guarded, line in items:
             kind = tok.kind
             if kind == "space":
@@ -844,9 +845,9 @@ class Fixer:
             if kind == "newline":
                 if newline_run:  # a blank line ends a paragraph
                     yield self._flush(window, slots, explain, mid, codes)
-                    window, slots, codes, mid = [], [], [], False
+                    window, slots, codes, mid, label = [], [], [], False, -1
                 newline_run = spaced = bullet = True
-                heading, capitals = capitals >= 2, 0
+                heading, capitals, label = capitals >= 2, 0, -1
                 window.append(tok.text)
                 continue
             newline_run = False
@@ -856,11 +857,13 @@ class Fixer:
                     # context for the next line's first, which starts a sentence (S6 for Số too:
                     # a digit is no capital).
                     yield self._flush(window, slots, explain, mid, codes)
-                    window, slots, codes, mid = [], [], [], False
+                    window, slots, codes, mid, label = [], [], [], False, -1
                 if capitals >= 0:
                     capitals = capitals + 1 if tok.text.isupper() and len(tok.text) > 1 else -1
             heading = False
             opens, bullet = bullet, False  # (the token opens its line)
+            if opens and kind == "word" and tok.text[:1].isupper() and not tok.text[1:].isupper() and slots:
+                label = len(window)
             if kind in ("word", "number", "code"):
                 repairable = kind == "word" and not guarded and not line.foreign
                 slots.append(_slot((len(window), tok, repairable, offset, line)))
@@ -874,16 +877,24 @@ class Fixer:
                 # opens a line is a list's bullet, and ends it too).
                 pass
             else:  # other punctuation, URLs and e-mails end a window
+                if tok.text == ":" and label > 0 and slots and slots[-1].at == label:
+                    # "Hạnh phúc / Số: 107/...": a Title-case word that opens a line and ends at a colon
+                    # is a label, and no sentence goes on into it from the line before.
+                    k = len(slots) - 1
+                    yield self._flush(window[:label], slots[:k], explain, mid, codes)  # (codes stand before it)
+                    window = window[label:]
+                    slots = [slots[k]._replace(at=0)]
+                    codes, mid = [], False
                 chunk = self._flush(window, slots, explain, mid, codes)
                 chunk.append((tok.text, None, tok.text))
                 yield chunk
-                window, slots, codes, mid = [], [], [], tok.text in _MID_SENTENCE
+                window, slots, codes, mid, label = [], [], [], tok.text in _MID_SENTENCE, -1
                 continue
             window.append(tok.text)
             spaced = False
             if len(slots) >= MAX_WINDOW:
                 yield self._flush(window, slots, explain, mid, codes)
-                window, slots, codes, mid = [], [], [], True
+                window, slots, codes, mid, label = [], [], [], True, -1
         yield self._flush(window, slots, explain, mid, codes)
 
     def _flush(self, window: list[str], slots: list[_Slot], explain: bool, mid: bool,
