@@ -31,13 +31,15 @@ from .lm import native_module
 
 MAX_TOKEN = 20  # longer tokens are no damaged syllable
 PER_SKELETON = (1000, 6, 2)  # syllables a skeleton at distance 0, 1, 2 from the query contributes
-# Before the channel scores a token's neighbours, a cheap pre-rank keeps the pool it will score:
+# Before the channel scores a token's neighbours, a cheap pre-rank keeps the POOL it will score:
 # PRE_DISTANCE per unit of skeleton distance, plus the edit distance, minus PRE_PRIOR per unit of
 # ln(count + 1). The channel ranks by ln P(token | syllable) + ln P(syllable), so a common syllable
-# two edits away (sử for sit, ứng for ting) must reach the pool: at (3.0, 0.4) it seldom did;
-# (2.0, 0.8) repairs 6-8% more words of the synthetic scans, with a pool of the same size (its
-# alignments are longer: 7% more instructions per cold lookup, under 2% in fix_text).
+# two edits away (sử for sit, ứng for ting) must reach the pool: at (3.0, 0.4) and 48 it seldom
+# did. (2.0, 0.8) repaired 6-8% more words of the synthetic scans (its alignments are longer: 7%
+# more instructions per cold lookup, under 2% in fix_text); a pool of 64 another 1-3% (ứng was
+# 51st for ting), for 3.6% more instructions in fix_text.
 PRE_DISTANCE, PRE_PRIOR = 2.0, 0.8
+POOL = 64
 # What an English OCR engine prints that no Vietnamese spelling has, folded back in the index
 # key so the syllable sits at distance 0 or 1 instead of 2 (where only the commonest few are
 # tried): letter pairs for a u or ư under a mark (dữ → dir, ừ → iv, ũ → ii, nước → nwée), and
@@ -87,7 +89,7 @@ class FuzzyIndex:
     """Symmetric-delete index over the skeletons of a syllable inventory, ranked by a channel."""
 
     def __init__(self, syllables: Iterable[tuple[str, int]], channel: Channel, max_distance: int = 2,
-                 pool: int = 48) -> None:
+                 pool: int = POOL) -> None:
         self.channel = channel
         self.max_distance = max_distance
         self.pool = pool
