@@ -145,11 +145,12 @@ def _ends_window(line: str, whole: bool = True) -> bool:
 # Inside a word whose marks are lost, ‘ % ® : * stand for a horn too (nu‘c, ngu%i, chu:c: 15
 # of 15 in those lines and page 001).
 NO_HORN = -4.52  # ln(8 / 738): a word with such a mark read as a syllable without a horn
-_MARKS = frozenset("?’'@")
-_MARKS_INSIDE = frozenset("‘%®:*")
+_MARKS = frozenset("?’'@")  # after a word or inside it
+_MARKS_INSIDE = frozenset("‘%®:*")  # inside a word only
+_GLUED_MARKS = _MARKS | _MARKS_INSIDE
 _HORN_MARKS = frozenset("?’'")
-_GLUED = regex.compile("[?’'@‘%®:*]")
-_HORN_MARK = regex.compile("[?’'‘%®:*]")
+_GLUED = regex.compile("[" + regex.escape("".join(sorted(_GLUED_MARKS))) + "]")
+_HORN_MARK = regex.compile("[" + regex.escape("".join(sorted(_GLUED_MARKS - {"@"}))) + "]")  # (@ is ơ itself)
 _HORN = regex.compile("[ươƯƠ]")  # (NFC: the toned ones are other code points)
 _HORNED = regex.compile("[ưứừửữựơớờởỡợƯỨỪỬỮỰƠỚỜỞỠỢ]")
 _CLAUSE_END = frozenset(",;:.")
@@ -192,7 +193,7 @@ def _glued_marks(line: str, tokens: list[Token]) -> list[Token]:
                 and tokens[i - 2].kind == tokens[i + 2].kind == "word"):
             spans.append((i, i))
             continue
-        if mark.start != tok.end or tok.kind != "word" or not (mark.text in _MARKS or mark.text in _MARKS_INSIDE):
+        if mark.start != tok.end or tok.kind != "word" or mark.text not in _GLUED_MARKS:
             continue
         before = line[:mark.start]
         if mark.text in "’'" and ("‘" in before or regex.search(r"(?:^|\s)'", before)):
