@@ -53,7 +53,14 @@ BLOCK_CHARS = 64 * 1024  # a longer block (text without punctuation) is streamed
 # Window damage rates are rounded to the nearest of these steps, so that candidate lists can be memoised.
 DAMAGE_STEPS = (0.01, 0.02, 0.05, 0.1, 0.15, 0.2, 0.3, 0.4, 0.5, 0.6, 0.7, 0.8, 0.9)
 CLEAN_WINDOW = 0.05
-FOREIGN_SHARE = 0.3
+FOREIGN_SHARE = 0.3  # a line where this share of words no syllable spells may be foreign ...
+ALIEN_SHARE = 0.5  # ... and is when this share is, or when it has an English function word (below)
+# Below half, the words no syllable spells are as often foreign names in Vietnamese text (Kid Auto
+# Races at Venice) or heavily misread syllables (phuotng, thayen) as English.
+ENGLISH = frozenset(
+    "about and are been by could did does for from had has have her his into its must not of or our "
+    "she shall should that the their there these they this those was we were what when where which "
+    "who will with would you your".split())
 SUSPICIOUS_RATIO = 10  # how much commoner the marked sibling must be
 LINE_PRIOR = 3.0  # weight, in words, of the line's damage rate in a window's estimate
 ALIEN_LOGP = -6.0  # channel ln-probability below which a word is not a misread syllable
@@ -701,7 +708,8 @@ class Fixer:
             # Stripped Vietnamese is spelled by syllables; English and code mostly are not.
             stripped = self.lexicon.by_stripped  # (most words are spelled by some syllable: asked first)
             alien = sum(self._alien(w) for w in words if w.lower() not in stripped)
-            foreign = alien >= 2 and alien >= FOREIGN_SHARE * len(words)
+            foreign = alien >= 2 and alien >= FOREIGN_SHARE * len(words) and (
+                alien >= ALIEN_SHARE * len(words) or any(w.lower() in ENGLISH for w in words))
         return _Line(number, marked, len(words), damaged, foreign, eth)
 
     def _damaged(self, words: Iterable[str]) -> int:
