@@ -169,6 +169,19 @@ def _as_read(word: str) -> str:
     return _HORN_MARK.sub("", word.replace("@", "ơ"))
 
 
+def _lone_at(tokens: list[Token], i: int) -> bool:
+    """Whether the ``@`` at ``i`` stands after a word, before another word, the line's end, or a
+    comma, semicolon, colon or full stop that ends a clause (``nhà @`` is nhà ở)."""
+    n = len(tokens)
+    if i < 2 or tokens[i - 1].kind != "space" or tokens[i - 2].kind != "word":
+        return False
+    if i == n - 1 or tokens[i + 1].kind == "newline":
+        return True
+    if tokens[i + 1].text in _CLAUSE_END:
+        return i + 2 == n or tokens[i + 2].kind in ("space", "newline")
+    return i < n - 2 and tokens[i + 1].kind == "space" and tokens[i + 2].kind == "word"
+
+
 def _glued_marks(line: str, tokens: list[Token]) -> list[Token]:
     """``tokens`` with each word whose glued ``?`` ``’`` ``'`` or ``@`` is OCR's print of a marked
     letter read as one word ("git?", "thu’c", "ngu@i", a lone "@").
@@ -178,8 +191,8 @@ def _glued_marks(line: str, tokens: list[Token]) -> list[Token]:
     stop. (A word read right keeps its readings, so "đâu?" stays; the mark is read with it all the
     same, so that where it stays, the next pass reads the line as this one did.) Inside a word,
     its two parts are as short as a syllable's and the second ends as one can (not "Queen's",
-    "admin@localhost"). A ``’`` or ``'`` closes no quote opened before it; a lone ``@`` stands
-    between two words.
+    "admin@localhost"). A ``’`` or ``'`` closes no quote opened before it; a lone ``@`` follows a
+    word (see _lone_at).
 
     >>> [t.text for t in _glued_marks("ci? vào co’ quan", tokenize("ci? vào co’ quan"))]
     ['ci?', ' ', 'vào', ' ', 'co’', ' ', 'quan']
@@ -189,17 +202,21 @@ def _glued_marks(line: str, tokens: list[Token]) -> list[Token]:
     ['thu’c', ' ', 'hiện', ' ', 'Queen', "'", 's']
     >>> [t.text for t in _glued_marks("ngu@i @ nhà, @user", tokenize("ngu@i @ nhà, @user"))]
     ['ngu@i', ' ', '@', ' ', 'nhà', ',', ' ', '@', 'user']
+    >>> [t.text for t in _glued_marks("nhà @. Có @", tokenize("nhà @. Có @"))]
+    ['nhà', ' ', '@', '.', ' ', 'Có', ' ', '@']
     """
     n = len(tokens)
     spans: list[tuple[int, int]] = []  # (first, last) token of each word to read whole
-    for i in range(n - 1):
-        tok, mark = tokens[i], tokens[i + 1]
+    for i in range(n):
+        tok = tokens[i]
         if spans and spans[-1][1] >= i:
             continue
-        if (tok.text == "@" and 2 <= i < n - 2 and tokens[i - 1].kind == tokens[i + 1].kind == "space"
-                and tokens[i - 2].kind == tokens[i + 2].kind == "word"):
+        if tok.text == "@" and _lone_at(tokens, i):
             spans.append((i, i))
             continue
+        if i == n - 1:
+            break
+        mark = tokens[i + 1]
         if mark.start != tok.end or tok.kind != "word" or mark.text not in _GLUED_MARKS:
             continue
         before = line[:mark.start]
