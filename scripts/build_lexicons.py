@@ -7,6 +7,7 @@ Outputs, all under lexicons/:
   acronyms.txt    upper-case abbreviations (HĐND, UBND, ...), one per line
   acronym_marks.tsv  for each abbreviation with marks: how often the running text writes it with
                   them (HĐND) and its letters without them (HDND) (TAB-separated)
+  expansions.tsv  abbreviations that stand for one thing, and its syllables (UBND: ủy ban nhân dân)
   lm.bin          trigram language model, modified Kneser-Ney, every trigram seen kept (format in vnfix/lm.py)
 
 Every syllable is lower-cased and its tone moved to the old ("hòa") position
@@ -183,6 +184,20 @@ def read_acronyms(corpora: Path) -> list[str]:
         if len(abbr) >= 2 and abbr.isupper() and abbr.isalpha():
             out.add(abbr)
     return sorted(out)
+
+
+def acronym_expansions(corpora: Path, acronyms: list[str]) -> list[tuple[str, str]]:
+    """(acronym, the syllables it stands for) for each acronym with one expansion (UBND: ủy ban
+    nhân dân); TT, which stands for six things, has none."""
+    known = set(acronyms)
+    out = []
+    for line in (corpora / "syllables-soe-vinorm/abbreviations.txt").read_text(encoding="utf-8").splitlines():
+        abbr, _, rest = line.partition(":")
+        abbr = normalise(abbr.strip())
+        phrases = [normalise(p.strip()).lower().split() for p in rest.split(",")]
+        if abbr in known and len(phrases) == 1 and phrases[0] and all(parse(p) for p in phrases[0]):
+            out.append((abbr, " ".join(normalize_tone(p) for p in phrases[0])))
+    return sorted(set(out))
 
 
 def acronym_marks(corpora: Path, acronyms: list[str]) -> list[tuple[str, int, int]]:
@@ -403,6 +418,9 @@ def main() -> None:
     (args.out / "acronym_marks.tsv").write_text(
         "# acronym\twritten with its marks\twritten without them\n"
         + "".join(f"{a}\t{m}\t{b}\n" for a, m, b in acronym_marks(args.corpora, acronyms)), encoding="utf-8")
+    (args.out / "expansions.tsv").write_text(
+        "# acronym\tthe syllables it stands for\n"
+        + "".join(f"{a}\t{e}\n" for a, e in acronym_expansions(args.corpora, acronyms)), encoding="utf-8")
     write_lm(args.out / "lm.bin", uni_lp, uni_bo, bigrams, trigrams)
 
 

@@ -964,8 +964,10 @@ class Fixer:
             return [], False
         if self.lexicon.phrases:
             self._apply_phrases(slots, lattice)
+        full, where = self._expanded(slots, lattice)
         ambiguous = any(len(c) > 1 for c in lattice)
-        path = viterbi(lattice, self.lexicon.lm, self.config.beam) if ambiguous else [0] * len(slots)
+        full_path = viterbi(full, self.lexicon.lm, self.config.beam) if ambiguous else [0] * len(full)
+        path = full_path if where is None else [full_path[i] for i in where]
         changed: list[tuple[int, _Slot, int, str]] = []
         for pos, (slot, k) in enumerate(zip(slots, path)):
             if slot.repairable:
@@ -984,7 +986,8 @@ class Fixer:
         guarded = self.config.threshold > 0
         asked = [pos for pos, *_ in changed
                  if len(lattice[pos]) > 1 and (explain or guarded and pos not in restoring)]
-        probs = dict(zip(asked, posteriors(lattice, path, asked, self.lexicon.lm))) if asked else {}
+        at = asked if where is None else [where[pos] for pos in asked]
+        probs = dict(zip(asked, posteriors(full, full_path, at, self.lexicon.lm))) if asked else {}
         out: list[tuple[int, str, float, tuple[tuple[str, float], ...]]] = []
         # Unmarked text that got marks reads differently now; restoring alone only fixes winners
         # in place, and the best path with some of its own choices fixed is the same path.
@@ -1006,6 +1009,31 @@ class Fixer:
             best = sorted(alts.items(), key=lambda a: (-a[1], a[0]))[:4]
             out.append((pos, text, round(conf, 4), tuple((a, round(q, 4)) for a, q in best)))
         return out, unsettled
+
+    def _expanded(self, slots: list[_Slot], lattice: list[_Row]) -> tuple[list[_Row], list[int] | None]:
+        """The lattice the decoder reads, and where each slot's row is in it (None: the same).
+
+        An abbreviation is no syllable, so to the language model it is an unknown word, and the
+        words beside it lose their context: "UBND huyén" is huyện or huyền alike. One that stands for
+        one thing is read as what it stands for (Ủy ban nhân dân huyện), in rows of one reading
+        after its own; its readings (HĐND, HDND) all keep the first word's id, so the choice
+        among them is the channel's, as before.
+        """
+        expansions = self.lexicon.expansions
+        if not expansions or not any(s.token.text.isupper() for s in slots):
+            return lattice, None
+        full: list[_Row] = []
+        where: list[int] = []
+        for slot, row in zip(slots, lattice):
+            where.append(len(full))
+            text = slot.token.text
+            ids = expansions.get(strip_marks(text)) if slot.repairable and text.isupper() else None
+            if ids is None or any(c[0] != UNK for c in row):
+                full.append(row)
+                continue
+            full.append([(ids[0], c[1], c[2]) for c in row])
+            full.extend([((i, "", 0.0),) for i in ids[1:]])
+        return (full, where) if len(full) > len(lattice) else (lattice, None)
 
     def _written(self, slots: list[_Slot], pos: int, reading: str) -> str:
         """The text to write for the word of ``slots[pos]`` read as the syllable ``reading``."""

@@ -22,6 +22,8 @@ from .lm import SPECIALS, NgramModel
 from .normalise import normalise
 from .syllable import normalize_tone, parse, strip_marks
 
+UNK = SPECIALS.index("<unk>")
+
 
 def lexicon_dir() -> Path:
     """Where the lexicon files are: $VNFIX_LEXICONS, the installed package, or the source tree."""
@@ -54,6 +56,8 @@ class Lexicon:
     acronym_marks: dict[str, float] = field(default_factory=dict)
     # per id: ln of how much commoner the syllable is in everyday writing than in the LM's text (see load)
     everyday: list[float] = field(default_factory=list)
+    # acronym without its marks -> LM ids of what it stands for (UBND, HDND -> hội đồng nhân dân)
+    expansions: dict[str, tuple[int, ...]] = field(default_factory=dict)
 
     @cached_property
     def acronym_set(self) -> frozenset[str]:
@@ -87,8 +91,16 @@ class Lexicon:
             if line and not line.startswith("#"):
                 acro, marked, bare = line.split("\t")
                 marks[acro] = math.log((int(marked) + 1) / (int(marked) + int(bare) + 2))
+        expansions: dict[str, tuple[int, ...]] = {}
+        path = folder / "expansions.tsv"  # (lexicons built before it came have none)
+        for line in path.read_text(encoding="utf-8").splitlines() if path.exists() else ():
+            if line and not line.startswith("#"):
+                acro, phrase = line.split("\t")
+                ids = tuple(vocab.get(s, UNK) for s in phrase.split())
+                if UNK not in ids:
+                    expansions[strip_marks(acro)] = ids
         return cls(vocab, counts, by_stripped, words, acronyms, NgramModel(folder / "lm.bin"), case_counts,
-                   acronym_marks=marks, everyday=_everyday(counts, news, talk))
+                   acronym_marks=marks, everyday=_everyday(counts, news, talk), expansions=expansions)
 
     def extended(self, words: Iterable[str]) -> Lexicon:
         """A copy that also knows ``words`` (names, terms, acronyms, one per entry).
@@ -127,7 +139,7 @@ class Lexicon:
                     bucket.insert(0, (syl, max((n for _, n in bucket), default=1)))
         return Lexicon(self.vocab, self.counts, by_stripped, self.words | added, acronyms, self.lm,
                        self.case_counts, self.user_words | added, phrases, frozenset(user_acronyms),
-                       self.acronym_marks, self.everyday)
+                       self.acronym_marks, self.everyday, self.expansions)
 
     def case_logp(self, lm_id: int, title: bool) -> float:
         """ln P(written Title-case / lower-case | syllable) in mid-sentence; 0 when unknown."""
