@@ -310,18 +310,6 @@ def test_an_abbreviation_that_stands_for_one_thing_is_read_as_it():
     assert "TT" not in lex.expansions  # thông tin, truyền thông, thị trường, trung tâm, ...
 
 
-@pytest.mark.parametrize("text, repair, expected", [
-    ("Chu tich UBND xa", "ocr", "Chủ tịch UBND xã"),
-    ("theo de nghi cua UBND xa", "ocr", "theo đề nghị của UBND xã"),
-    ("theo de nghi cua UBND xa", "diacritics", "theo đề nghị của UBND xã"),
-    ("Ban Thuong truc HDND xa", "diacritics", "Ban Thường trực HĐND xã"),
-    ("Y kién cua HĐND xa", "ocr", "Ý kiến của HĐND xã"),
-])
-def test_the_word_after_an_abbreviation_is_read_in_its_context(text, repair, expected):
-    # Ủy ban nhân dân xã, not "<unknown word> xa": the abbreviation is no syllable, but what it stands for is.
-    assert fix_text(text, repair=repair) == expected
-
-
 def test_an_abbreviation_read_as_what_it_stands_for_is_still_written_as_itself():
     result = fix_and_explain("Chu tich HDND va UBND xa")
     assert result.text == "Chủ tịch HĐND và UBND xã"
