@@ -187,17 +187,18 @@ def read_acronyms(corpora: Path) -> list[str]:
 
 
 def acronym_expansions(corpora: Path, acronyms: list[str]) -> list[tuple[str, str]]:
-    """(acronym, the syllables it stands for) for each acronym with one expansion (UBND: ủy ban
+    """(acronym, the syllables it stands for) for each acronym with one meaning (UBND: ủy ban
     nhân dân); TT, which stands for six things, has none."""
     known = set(acronyms)
-    out = []
+    meanings: dict[str, set[str]] = {}
     for line in (corpora / "syllables-soe-vinorm/abbreviations.txt").read_text(encoding="utf-8").splitlines():
         abbr, _, rest = line.partition(":")
         abbr = normalise(abbr.strip())
-        phrases = [normalise(p.strip()).lower().split() for p in rest.split(",")]
-        if abbr in known and len(phrases) == 1 and phrases[0] and all(parse(p) for p in phrases[0]):
-            out.append((abbr, " ".join(normalize_tone(p) for p in phrases[0])))
-    return sorted(set(out))
+        if abbr in known:
+            meanings.setdefault(abbr, set()).update(" ".join(normalise(p).lower().split()) for p in rest.split(","))
+    return sorted((abbr, " ".join(normalize_tone(s) for s in meaning.split()))
+                  for abbr, (meaning, *more) in meanings.items()
+                  if not more and meaning and all(parse(s) for s in meaning.split()))
 
 
 def acronym_marks(corpora: Path, acronyms: list[str]) -> list[tuple[str, int, int]]:

@@ -149,7 +149,7 @@ class Lexicon:
         return math.log(((cap if title else low) + 1) / (low + cap + 2))
 
     def id_of(self, syllable: str) -> int:
-        return self.vocab.get(syllable, 2)  # 2 = <unk>
+        return self.vocab.get(syllable, UNK)
 
 
 def _everyday(counts: list[int], news: list[int], talk: list[int]) -> list[float]:
