@@ -165,40 +165,39 @@ def read_places(corpora: Path) -> list[str]:
     return sorted(names)
 
 
-def read_expansions(corpora: Path) -> list[str]:
-    """What the abbreviations stand for (kính gửi, về việc, Ủy ban nhân dân): set phrases of
-    official writing, which the running text has few of."""
-    out = set()
-    for line in (corpora / "syllables-soe-vinorm/abbreviations.txt").read_text(encoding="utf-8").splitlines():
-        for phrase in line.split(":", 1)[-1].split(","):
-            parts = normalise(phrase.strip()).lower().split()
-            if len(parts) >= 2 and all(parse(p) for p in parts):
-                out.add(" ".join(normalize_tone(p) for p in parts))
-    return sorted(out)
-
-
-def read_acronyms(corpora: Path) -> list[str]:
-    out = set()
-    for line in (corpora / "syllables-soe-vinorm/abbreviations.txt").read_text(encoding="utf-8").splitlines():
-        abbr = normalise(line.split(":", 1)[0].strip())
-        if len(abbr) >= 2 and abbr.isupper() and abbr.isalpha():
-            out.add(abbr)
-    return sorted(out)
-
-
-def acronym_expansions(corpora: Path, acronyms: list[str]) -> list[tuple[str, str]]:
-    """(acronym, the syllables it stands for) for each acronym with one meaning (UBND: ủy ban
-    nhân dân); TT, which stands for six things, has none."""
-    known = set(acronyms)
-    meanings: dict[str, set[str]] = {}
+def read_abbreviations(corpora: Path) -> dict[str, set[str]]:
+    """Each abbreviation of the soe-vinorm list (as written, in either case) -> what it stands for,
+    lower case: ``UBND`` -> {"ủy ban nhân dân"}; ``TT`` -> six meanings."""
+    out: dict[str, set[str]] = {}
     for line in (corpora / "syllables-soe-vinorm/abbreviations.txt").read_text(encoding="utf-8").splitlines():
         abbr, _, rest = line.partition(":")
-        abbr = normalise(abbr.strip())
-        if abbr in known:
-            meanings.setdefault(abbr, set()).update(" ".join(normalise(p).lower().split()) for p in rest.split(","))
-    return sorted((abbr, " ".join(normalize_tone(s) for s in meaning.split()))
-                  for abbr, (meaning, *more) in meanings.items()
-                  if not more and meaning and all(parse(s) for s in meaning.split()))
+        out.setdefault(normalise(abbr.strip()), set()).update(
+            " ".join(normalise(p).lower().split()) for p in rest.split(","))
+    return out
+
+
+def read_expansions(abbreviations: dict[str, set[str]]) -> list[str]:
+    """What the abbreviations stand for (kính gửi, về việc, Ủy ban nhân dân): set phrases of
+    official writing, which the running text has few of."""
+    return sorted({" ".join(normalize_tone(p) for p in meaning.split())
+                   for meanings in abbreviations.values() for meaning in meanings
+                   if len(meaning.split()) >= 2 and all(parse(p) for p in meaning.split())})
+
+
+def read_acronyms(abbreviations: dict[str, set[str]]) -> list[str]:
+    return sorted(a for a in abbreviations if len(a) >= 2 and a.isupper() and a.isalpha())
+
+
+def acronym_expansions(abbreviations: dict[str, set[str]], acronyms: list[str]) -> list[tuple[str, str]]:
+    """(acronym, the syllables it stands for) for each acronym with one meaning (UBND: ủy ban
+    nhân dân); TT, which stands for six things, has none."""
+    out = []
+    for abbr in acronyms:
+        meanings = abbreviations[abbr]
+        syllables = next(iter(meanings)).split() if len(meanings) == 1 else []
+        if syllables and all(parse(p) for p in syllables):
+            out.append((abbr, " ".join(normalize_tone(p) for p in syllables)))
+    return out
 
 
 def acronym_marks(corpora: Path, acronyms: list[str]) -> list[tuple[str, int, int]]:
@@ -376,8 +375,9 @@ def main() -> None:
 
     words = read_words(args.corpora)
     places = read_places(args.corpora)
-    acronyms = read_acronyms(args.corpora)
-    expansions = read_expansions(args.corpora)
+    abbreviations = read_abbreviations(args.corpora)
+    acronyms = read_acronyms(abbreviations)
+    expansions = read_expansions(abbreviations)
     vocab = Vocab()
     vocab_file = args.cache / "vocab.json"
     if vocab_file.exists():
@@ -421,7 +421,7 @@ def main() -> None:
         + "".join(f"{a}\t{m}\t{b}\n" for a, m, b in acronym_marks(args.corpora, acronyms)), encoding="utf-8")
     (args.out / "expansions.tsv").write_text(
         "# acronym\tthe syllables it stands for\n"
-        + "".join(f"{a}\t{e}\n" for a, e in acronym_expansions(args.corpora, acronyms)), encoding="utf-8")
+        + "".join(f"{a}\t{e}\n" for a, e in acronym_expansions(abbreviations, acronyms)), encoding="utf-8")
     write_lm(args.out / "lm.bin", uni_lp, uni_bo, bigrams, trigrams)
 
 

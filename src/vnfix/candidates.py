@@ -19,12 +19,11 @@ import regex
 
 from .channel import LP_OTHER
 from .fuzzy import FuzzyIndex
-from .lexicon import Lexicon
+from .lexicon import UNK, Lexicon
 from .lm import SPECIALS
 from .syllable import has_marks, normalize_tone, parse, strip_marks
 from .tokenize import OCR_SYMBOLS
 
-UNK = SPECIALS.index("<unk>")
 NUM = SPECIALS.index("<num>")
 # ln P(this exact spelling | some unknown word): the LM predicts the class <unk>, and
 # one specific foreign word or name is one of thousands in it.

@@ -169,16 +169,19 @@ def _as_read(word: str) -> str:
     return _HORN_MARK.sub("", word.replace("@", "ơ"))
 
 
+def _ends_clause(tokens: list[Token], j: int) -> bool:
+    """Whether ``tokens[j]`` is a comma, semicolon, colon or full stop before a space or the line's end."""
+    return tokens[j].text in _CLAUSE_END and (j + 1 == len(tokens) or tokens[j + 1].kind in ("space", "newline"))
+
+
 def _lone_at(tokens: list[Token], i: int) -> bool:
     """Whether the ``@`` at ``i`` stands after a word, before another word, the line's end, or a
     comma, semicolon, colon or full stop that ends a clause (``nhà @`` is nhà ở)."""
     n = len(tokens)
     if i < 2 or tokens[i - 1].kind != "space" or tokens[i - 2].kind != "word":
         return False
-    if i == n - 1 or tokens[i + 1].kind == "newline":
+    if i == n - 1 or tokens[i + 1].kind == "newline" or _ends_clause(tokens, i + 1):
         return True
-    if tokens[i + 1].text in _CLAUSE_END:
-        return i + 2 == n or tokens[i + 2].kind in ("space", "newline")
     return i < n - 2 and tokens[i + 1].kind == "space" and tokens[i + 2].kind == "word"
 
 
@@ -232,9 +235,9 @@ def _glued_marks(line: str, tokens: list[Token]) -> list[Token]:
             continue
         if mark.text not in _MARKS:
             continue
-        if rest is not None and rest.text in _CLAUSE_END and rest.start == mark.end:
+        if rest is not None and rest.text in _CLAUSE_END:
             # "git’," "ci?,": no quote or question closes so (28 of 28 had ư or ơ)
-            if i + 3 >= n or tokens[i + 3].kind in ("space", "newline"):
+            if _ends_clause(tokens, i + 2):
                 spans.append((i, i + 1))
             continue
         nxt = tokens[i + 3] if i + 3 < n and rest is not None and rest.kind == "space" else None
@@ -964,8 +967,8 @@ class Fixer:
             return [], False
         if self.lexicon.phrases:
             self._apply_phrases(slots, lattice)
-        full, where = self._expanded(slots, lattice)
         ambiguous = any(len(c) > 1 for c in lattice)
+        full, where = self._expanded(slots, lattice) if ambiguous else (lattice, None)
         full_path = viterbi(full, self.lexicon.lm, self.config.beam) if ambiguous else [0] * len(full)
         path = full_path if where is None else [full_path[i] for i in where]
         changed: list[tuple[int, _Slot, int, str]] = []
