@@ -62,6 +62,10 @@ ENGLISH = frozenset(
     "she shall should that the their there these they this those was we were what when where which "
     "who will with would you your".split())
 SUSPICIOUS_RATIO = 10  # how much commoner the marked sibling must be
+# A line's damage rate, before its words are counted, is LINE_START, as if LINE_WORDS words had
+# said so: on a scanned page a short line of known words (- So Y té) is misread as often as any.
+LINE_START = 1 / 3
+LINE_WORDS = 3.0
 LINE_PRIOR = 3.0  # weight, in words, of the line's damage rate in a window's estimate
 ALIEN_LOGP = -6.0  # channel ln-probability below which a word is not a misread syllable
 CASE_WEIGHT = 1.0
@@ -185,13 +189,14 @@ def _lone_at(tokens: list[Token], i: int) -> bool:
     return i < n - 2 and tokens[i + 1].kind == "space" and tokens[i + 2].kind == "word"
 
 
-def _glued_marks(line: str, tokens: list[Token]) -> list[Token]:
+def _glued_marks(line: str, tokens: list[Token], marked: bool = False) -> list[Token]:
     """``tokens`` with each word whose glued ``?`` ``’`` ``'`` or ``@`` is OCR's print of a marked
     letter read as one word ("git?", "thu’c", "ngu@i", a lone "@").
 
-    After a word, the mark must stand before more words or numbers of its line (after a ``?``, a
-    word in lower case: else a question ends there), or before a comma, semicolon, colon or full
-    stop. (A word read right keeps its readings, so "đâu?" stays; the mark is read with it all the
+    After a word, the mark must stand before more words or numbers of its line, or before a comma,
+    semicolon, colon or full stop. A ``?`` before a capital ends a question in text typed without
+    marks; in a ``marked`` line (OCR output) it is a horn there too, before a name or a weekday
+    ("Căn ct? Luật", "thi? Hai"). (A word read right keeps its readings, so "đâu?" stays; the mark is read with it all the
     same, so that where it stays, the next pass reads the line as this one did.) Inside a word,
     its two parts are as short as a syllable's and the second ends as one can (not "Queen's",
     "admin@localhost"). A ``’`` or ``'`` closes no quote opened before it; a lone ``@`` follows a
@@ -199,8 +204,10 @@ def _glued_marks(line: str, tokens: list[Token]) -> list[Token]:
 
     >>> [t.text for t in _glued_marks("ci? vào co’ quan", tokenize("ci? vào co’ quan"))]
     ['ci?', ' ', 'vào', ' ', 'co’', ' ', 'quan']
-    >>> [t.text for t in _glued_marks("Ai đâu? Tôi đâu? rồi", tokenize("Ai đâu? Tôi đâu? rồi"))]
-    ['Ai', ' ', 'đâu', '?', ' ', 'Tôi', ' ', 'đâu?', ' ', 'rồi']
+    >>> [t.text for t in _glued_marks("Ai dau? Toi dau? roi", tokenize("Ai dau? Toi dau? roi"))]
+    ['Ai', ' ', 'dau', '?', ' ', 'Toi', ' ', 'dau?', ' ', 'roi']
+    >>> [t.text for t in _glued_marks("Căn ct? Luật", tokenize("Căn ct? Luật"), marked=True)]
+    ['Căn', ' ', 'ct?', ' ', 'Luật']
     >>> [t.text for t in _glued_marks("thu’c hiện Queen's", tokenize("thu’c hiện Queen's"))]
     ['thu’c', ' ', 'hiện', ' ', 'Queen', "'", 's']
     >>> [t.text for t in _glued_marks("ngu@i @ nhà, @user", tokenize("ngu@i @ nhà, @user"))]
@@ -243,8 +250,8 @@ def _glued_marks(line: str, tokens: list[Token]) -> list[Token]:
         nxt = tokens[i + 3] if i + 3 < n and rest is not None and rest.kind == "space" else None
         if nxt is None or nxt.kind not in ("word", "number", "code"):
             continue
-        if mark.text == "?" and not (nxt.kind == "word" and nxt.text[:1].islower()):
-            continue
+        if mark.text == "?" and not (marked or nxt.kind == "word" and nxt.text[:1].islower()):
+            continue  # (in text typed without marks, a question ends there)
         spans.append((i, i + 1))
     if not spans:
         return tokens
@@ -592,7 +599,8 @@ class Fixer:
             damaged -= 1
         # The prior that any one word here is misread: this window's share of misread-looking
         # words, shrunk toward the share on its lines (short windows say little on their own).
-        line_rate = (sum(li.damaged for li in lines) + 0.5) / (sum(li.words for li in lines) + 1.5)
+        line_rate = ((sum(li.damaged for li in lines) + LINE_START * LINE_WORDS)
+                     / (sum(li.words for li in lines) + LINE_WORDS))
         damage = _bucket((damaged + LINE_PRIOR * line_rate) / (len(words) + LINE_PRIOR))
         clean = marked and damage <= CLEAN_WINDOW
         if not cfg.retone and not lex.phrases and (not words or clean and all(facts[w][1] for w in words)):
@@ -672,7 +680,7 @@ class Fixer:
     def _line_items(self, number: int, line: str, tokens: list[Token], offset: int, eth: int = -1) -> list[_Item]:
         info = self._line_info(number, [t.text for t in tokens if t.kind == "word"], eth)
         if self.config.repair == "ocr" and _GLUED.search(line):
-            tokens = _glued_marks(line, tokens)
+            tokens = _glued_marks(line, tokens, info.marked)
         kept = _as_written(line, tokens)
         if not self._protect:
             if not kept:
