@@ -280,6 +280,31 @@ def _clause_letter(tokens: list[Token]) -> int | None:
     return None
 
 
+_ROMAN = regex.compile(r"(?=[IVX]{2})X{0,3}(?:IX|IV|V?I{0,3})")  # II to XXXIX (VI and XI are syllables too)
+_SYLLABLE_NUMERALS = frozenset({"VI", "XI"})
+
+
+def _numeral(tokens: list[Token]) -> int | None:
+    """Where the numeral of a section heading stands at the start of a line (``II.``, or ``Il.``
+    as OCR reads it, l or 1 for I), if any."""
+    i = 0
+    while i < len(tokens) and tokens[i].kind == "space":
+        i += 1
+    if (i + 1 < len(tokens) and tokens[i + 1].text == "." and tokens[i].kind == "word"
+            and _ROMAN.fullmatch(_relabel(tokens[i].text)) and regex.search("[IVX]", tokens[i].text)):
+        return i
+    return None
+
+
+def _relabel(text: str) -> str:
+    """A misread label as written: the clause letter đ, or a section numeral with its I's.
+
+    >>> [_relabel(t) for t in ("d", "Il", "Ill", "1V", "IV")]
+    ['đ', 'II', 'III', 'IV', 'IV']
+    """
+    return "đ" if text == "d" else text.replace("l", "I").replace("1", "I")
+
+
 _UNIT = regex.compile(r"[kcdmh]?m[23]")  # square and cubic (kilo-, centi-, deci-, milli-, hecto-)metres
 
 
@@ -295,19 +320,28 @@ def _as_written(line: str, tokens: list[Token]) -> set[int]:
       side of a slash or a dot when one is a single letter: repaired, they could make an
       abbreviation like V/v or e.g.
     - A unit of area or volume (``m2``, ``km2``, ``cm3``): a letter and a digit, like OCR's ``s6``
-      for số, but "300 m2" is no "300 mỹ".
+      for số, but "300 m2" is no "300 mỹ"; and hectares after a slash (``tạ/ha``).
+    - A Roman numeral of two letters or more (``II``, ``XIV``) but for VI and XI, which are
+      syllables too: "học kỳ II" is no "học kỳ lũ". So is the numeral of a section heading.
 
     >>> [sorted(_as_written(s, tokenize(s))) for s in ("  b) Kiểm tra", "(c) nội dung", "x&@0243", "e&/x", "va/hoac")]
     [[1], [1], [0], [0, 2], []]
     >>> sorted(_as_written("dien tich 300 m2", tokenize("dien tich 300 m2")))
     [6]
+    >>> sorted(_as_written("58 ta/ha, hoc ky II", tokenize("58 ta/ha, hoc ky II")))
+    [4, 11]
     >>> sorted(_as_written("gửi x&.vanthu@moj.gov.vn", tokenize("gửi x&.vanthu@moj.gov.vn")))
     [2]
     """
     out: set[int] = set()
     letter = _clause_letter(tokens)
+    if letter is None:
+        letter = _numeral(tokens)
     if letter is not None:
         out.add(letter)
+    if "I" in line or "X" in line:
+        out.update(i for i, tok in enumerate(tokens) if tok.kind == "word" and _ROMAN.fullmatch(tok.text)
+                   and tok.text not in _SYLLABLE_NUMERALS)
     if "m2" in line or "m3" in line:
         out.update(i for i, tok in enumerate(tokens) if tok.kind == "word" and _UNIT.fullmatch(tok.text))
     if "@" in line or "/" in line or "." in line:
@@ -315,6 +349,9 @@ def _as_written(line: str, tokens: list[Token]) -> set[int]:
         for i, tok in enumerate(tokens):
             if tok.text == "/" or tok.text == ".":
                 if not (0 < i < n - 1 and "word" == tokens[i - 1].kind == tokens[i + 1].kind):
+                    continue
+                if tok.text == "/" and tokens[i + 1].text == "ha":
+                    out.add(i + 1)  # per hectare (tạ/ha), no "hạ"
                     continue
                 if len(tokens[i - 1].text) != 1 and len(tokens[i + 1].text) != 1:
                     continue
@@ -462,9 +499,10 @@ class _Line(NamedTuple):
     words: int
     damaged: int  # words that look misread (see _looks_damaged)
     foreign: bool  # unmarked and full of words no Vietnamese syllable spells: English, code, ...
-    # Where the line's clause letter "d" stands, when it letters the clause after another "d)":
-    # Vietnamese runs a) b) c) d) đ) e), and OCR without Vietnamese prints đ) as d). -1: no such letter.
-    eth: int
+    # Where the line's misread label stands, -1 if none: its clause letter "d" when it letters the
+    # clause after another "d)" (Vietnamese runs a) b) c) d) đ) e), and OCR without Vietnamese prints
+    # đ) as d)), or the numeral of its section read with l or 1 for I (Il. for II.: see _numeral).
+    label: int
 
 
 _new_line = partial(tuple.__new__, _Line)  # (made for every changed line of every pass)
@@ -668,17 +706,21 @@ class Fixer:
             line = normalise(raw)
             tokens = tokenize(line)
             at = _clause_letter(tokens)
-            eth = -1
+            label = -1
             if at is not None:
                 letter = tokens[at]
                 if letter.text == "d" and clauses[0] == "d":
-                    eth = letter.start
-                clauses[0] = "đ" if eth >= 0 else letter.text
-            yield from self._line_items(number, line, tokens, offset, eth)
+                    label = letter.start
+                clauses[0] = "đ" if label >= 0 else letter.text
+            else:
+                at = _numeral(tokens)
+                if at is not None and tokens[at].text != _relabel(tokens[at].text):
+                    label = tokens[at].start
+            yield from self._line_items(number, line, tokens, offset, label)
             offset += len(line)
 
-    def _line_items(self, number: int, line: str, tokens: list[Token], offset: int, eth: int = -1) -> list[_Item]:
-        info = self._line_info(number, [t.text for t in tokens if t.kind == "word"], eth)
+    def _line_items(self, number: int, line: str, tokens: list[Token], offset: int, label: int = -1) -> list[_Item]:
+        info = self._line_info(number, [t.text for t in tokens if t.kind == "word"], label)
         if self.config.repair == "ocr" and _GLUED.search(line):
             tokens = _glued_marks(line, tokens, info.marked)
         kept = _as_written(line, tokens)
@@ -726,7 +768,7 @@ class Fixer:
         best = self.index.lookup(word.lower(), 1)
         return not best or best[0].logp < ALIEN_LOGP
 
-    def _line_info(self, number: int, words: list[str], eth: int = -1) -> _Line:
+    def _line_info(self, number: int, words: list[str], label: int = -1) -> _Line:
         marked = _OCR_MARK.search(" ".join(words)) is not None
         damaged = 0
         if self.config.repair == "ocr":  # (restoring diacritics never asks how damaged a line is)
@@ -738,7 +780,7 @@ class Fixer:
             alien = sum(self._alien(w) for w in words if w.lower() not in stripped)
             foreign = alien >= 2 and alien >= FOREIGN_SHARE * len(words) and (
                 alien >= ALIEN_SHARE * len(words) or any(w.lower() in ENGLISH for w in words))
-        return _Line(number, marked, len(words), damaged, foreign, eth)
+        return _Line(number, marked, len(words), damaged, foreign, label)
 
     def _damaged(self, words: Iterable[str]) -> int:
         """How many of ``words`` count as misread on their line (see ``_word_facts``)."""
@@ -754,9 +796,9 @@ class Fixer:
         """
         if not _OCR_MARK.search(" ".join(new)):
             return self._line_info(info.number, [p[0] for p, item in zip(pieces, line) if item[0].kind == "word"],
-                                   info.eth)
+                                   info.label)
         damaged = info.damaged - self._damaged(old) + self._damaged(new)
-        return _new_line((info.number, True, info.words, damaged, False, info.eth))
+        return _new_line((info.number, True, info.words, damaged, False, info.label))
 
     def _run(self, lines: Iterable[str], explain: bool) -> Iterator[list[_Piece]]:
         """(output text, edit or None, input text) for every token of the normalised input, in order,
@@ -836,7 +878,7 @@ class Fixer:
                 out.extend(seg)
             else:
                 text = normalise(text)
-                out.extend(self._line_items(info.number, text, tokenize(text), offset, info.eth))
+                out.extend(self._line_items(info.number, text, tokenize(text), offset, info.label))
             i = j
         return out
 
@@ -961,9 +1003,11 @@ class Fixer:
                 edit = Edit(slot.offset, slot.offset + len(slot.token.text), slot.token.text, text, conf,
                             alts) if explain else None
                 out[slot.at] = (text, edit, slot.token.text)
-            last = slots[-1]  # (a clause letter ends its window: ")" comes next)
-            if last.token.start == last.line.eth and last.token.text == "d":
-                out[last.at] = ("đ", Edit(last.offset, last.offset + 1, "d", "đ", 1.0, ()) if explain else None, "d")
+            last = slots[-1]  # (a label ends its window: ")" or "." comes next)
+            if last.token.start == last.line.label:
+                old, text = last.token.text, _relabel(last.token.text)
+                out[last.at] = (text, Edit(last.offset, last.offset + len(old), old, text, 1.0, ()) if explain else None,
+                                old)
         return out
 
     def _decode_round(self, slots: list[_Slot], explain: bool, mid: bool
