@@ -1085,7 +1085,7 @@ class Fixer:
         for slot, row in zip(slots, lattice):
             where.append(len(full))
             text = slot.token.text
-            ids = expansions.get(strip_marks(text)) if slot.repairable and text.isupper() else None
+            ids = expansions.get(strip_marks(text).replace("&", "")) if slot.repairable and text.isupper() else None
             if ids is None or any(c[0] != UNK for c in row):
                 full.append(row)
                 continue
