@@ -42,7 +42,8 @@ class Config:
     chosen reading given its neighbours, 0..1) reaches this value; below it the word is
     left as it was. 0 applies every best guess. Marks restored to a word written with
     none at all (``nguoi`` → ``người``) are always applied: the unmarked spelling is
-    the least likely reading."""
+    the least likely reading. So is the repair of a word no one writes (``tiém``, marks
+    no syllable has; ``ho1``, a digit among letters): leaving it is surely wrong."""
 
     beam: int = 8
     """How many decoder states survive each word, besides the best state of each of its

@@ -28,7 +28,19 @@ from typing import Any, NamedTuple, TypeVar
 
 import regex
 
-from .candidates import NUM, UNK, Candidate, Reading, Term, is_clean, keep_as_is, repair_terms, restore, weigh
+from .candidates import (
+    NUM,
+    UNK,
+    Candidate,
+    Reading,
+    Term,
+    implausible,
+    is_clean,
+    keep_as_is,
+    repair_terms,
+    restore,
+    weigh,
+)
 from .channel import misread_capital
 from .codes import restore_code
 from .config import Config
@@ -173,6 +185,13 @@ def _as_read(word: str) -> str:
     return _HORN_MARK.sub("", word.replace("@", "ơ"))
 
 
+def _misspelt(word: str) -> bool:
+    """A word no one writes (tiém: marks no syllable has; ho1: a digit among letters), so that
+    keeping it is surely wrong, whatever the doubt between its readings. (A word that starts
+    with a digit is mostly a number with its unit: 4m, 15km.)"""
+    return not word[0].isdigit() and implausible(word, word.lower())
+
+
 def _ends_clause(tokens: list[Token], j: int) -> bool:
     """Whether ``tokens[j]`` is a comma, semicolon, colon or full stop before a space or the line's end."""
     return tokens[j].text in _CLAUSE_END and (j + 1 == len(tokens) or tokens[j + 1].kind in ("space", "newline"))
@@ -196,8 +215,9 @@ def _glued_marks(line: str, tokens: list[Token], marked: bool = False) -> list[T
     After a word, the mark must stand before more words or numbers of its line, or before a comma,
     semicolon, colon or full stop. A ``?`` before a capital or at the line's end ends a question
     in text typed without marks; in a ``marked`` line (OCR output) it is a horn there too
-    ("Căn ct? Luật", "thi? Hai", "căn cv?" at the end). (A word read right keeps its readings, so "đâu?" stays; the mark is read with it all the
-    same, so that where it stays, the next pass reads the line as this one did.) Inside a word,
+    ("Căn ct? Luật", "thi? Hai", "căn cv?" at the end). (A word read right keeps its readings,
+    so "đâu?" stays; the mark is read with it all the same, so that where it stays, the next pass
+    reads the line as this one did.) Inside a word,
     its two parts are as short as a syllable's and the second ends as one can (not "Queen's",
     "admin@localhost"). A ``’`` or ``'`` closes no quote opened before it; a lone ``@`` follows a
     word (see _lone_at).
@@ -1009,8 +1029,8 @@ class Fixer:
             last = slots[-1]  # (a label ends its window: ")" or "." comes next)
             if last.token.start == last.line.label:
                 old, text = last.token.text, _relabel(last.token.text)
-                out[last.at] = (text, Edit(last.offset, last.offset + len(old), old, text, 1.0, ()) if explain else None,
-                                old)
+                edit = Edit(last.offset, last.offset + len(old), old, text, 1.0, ()) if explain else None
+                out[last.at] = (text, edit, old)
         return out
 
     def _decode_round(self, slots: list[_Slot], explain: bool, mid: bool
@@ -1053,7 +1073,7 @@ class Fixer:
         for pos, slot, k, text in changed:
             p = probs.get(pos)
             conf = 1.0 if p is None else p[k]
-            if conf < self.config.threshold and pos not in restoring:
+            if conf < self.config.threshold and pos not in restoring and not _misspelt(slot.token.text):
                 unsettled = True
                 continue
             if not explain:
