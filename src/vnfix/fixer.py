@@ -187,9 +187,10 @@ def _as_read(word: str) -> str:
 
 def _misspelt(word: str) -> bool:
     """A word no one writes (tiém: marks no syllable has; ho1: a digit among letters), so that
-    keeping it is surely wrong, whatever the doubt between its readings. (A word that starts
-    with a digit is mostly a number with its unit: 4m, 15km.)"""
-    return not word[0].isdigit() and implausible(word, word.lower())
+    keeping it is surely wrong, whatever the doubt between its readings. Only in lower case: a
+    capital starts a name (Lêô), and a letter alone is a letter (the vowel â); a word that starts
+    with a digit is mostly a number with its unit (4m, 15km)."""
+    return len(word) > 1 and word.islower() and not word[0].isdigit() and implausible(word, word)
 
 
 def _ends_clause(tokens: list[Token], j: int) -> bool:
@@ -409,6 +410,18 @@ def _check_str(text: object, name: str) -> None:
     if not isinstance(text, str):
         hint = "; decode bytes first, e.g. data.decode('utf-8')" if isinstance(text, (bytes, bytearray)) else ""
         raise TypeError(f"{name}() takes str, not {type(text).__name__}{hint}")
+
+
+_NUMBER: _Row = ((NUM, "", 0.0),)
+
+
+def _fixed(slot: _Slot, lex: Lexicon) -> _Row:
+    """The one reading of a token kept as it is: to the language model a number or code is a
+    number, and a word what it was in the text the model learned from (a syllable, or an
+    unknown word: the Roman numeral of "Leo III")."""
+    if slot.token.kind != "word":
+        return _NUMBER
+    return ((lex.id_of(normalize_tone(slot.token.text.lower())), "", 0.0),)
 
 
 def _restored(word: str, lex: Lexicon, case: bool | None) -> _Row:
@@ -640,14 +653,13 @@ class Fixer:
         """
         cfg = self.config
         lex = self.lexicon
-        fixed: _Row = ((NUM, "", 0.0),)
         out: list[_Row] = []
         if cfg.repair == "diacritics":
             for i, s in enumerate(slots):
                 w = s.token.text
                 case = _case_evidence(w, i + mid)
                 out.append(self._memo(("d", w, case), _restored, w, lex, case)
-                           if s.repairable else fixed)
+                           if s.repairable else _fixed(s, lex))
             return out
         lines = {s.line.number: s.line for s in slots}.values()
         words = [s.token.text for s in slots if s.repairable]
@@ -668,7 +680,7 @@ class Fixer:
             return None  # every word would be kept as it is (below): most windows of a second pass
         for i, s in enumerate(slots):
             if not s.repairable:
-                out.append(fixed)
+                out.append(_fixed(s, lex))
                 continue
             w = s.token.text
             glued = _GLUED.search(w) is not None  # (OCR's print of a mark in it: see _glued_marks)
