@@ -330,6 +330,7 @@ def _relabel(text: str) -> str:
 
 
 _UNIT = regex.compile(r"[kcdmh]?m[23]")  # square and cubic (kilo-, centi-, deci-, milli-, hecto-)metres
+_OTHER_SCRIPT = regex.compile(r"[^\p{Latin}\p{Common}\p{Inherited}]")  # (Vietnamese is written in Latin)
 
 
 def _as_written(line: str, tokens: list[Token]) -> set[int]:
@@ -344,7 +345,9 @@ def _as_written(line: str, tokens: list[Token]) -> set[int]:
       side of a slash or a dot when one is a single letter: repaired, they could make an
       abbreviation like V/v or e.g.
     - A unit of area or volume (``m2``, ``km2``, ``cm3``): a letter and a digit, like OCR's ``s6``
-      for số, but "300 m2" is no "300 mỹ"; and hectares after a slash (``tạ/ha``).
+      for số, but "300 m2" is no "300 mỹ"; and hectares after a slash (``tạ/ha``). (An amount
+      with its unit glued on is not: OCR makes 14m of lâm and 6m of ốm far more often.)
+    - A word in another script than Latin (越, ләңмән): no misread Vietnamese.
     - A Roman numeral of two letters or more (``II``, ``XIV``) but for VI and XI, which are
       syllables too: "học kỳ II" is no "học kỳ lũ". So is the numeral of a section heading.
 
@@ -354,6 +357,8 @@ def _as_written(line: str, tokens: list[Token]) -> set[int]:
     [6]
     >>> sorted(_as_written("58 ta/ha, hoc ky II", tokenize("58 ta/ha, hoc ky II")))
     [4, 11]
+    >>> sorted(_as_written("Việt 越 Кê", tokenize("Việt 越 Кê")))
+    [2, 4]
     >>> sorted(_as_written("gửi x&.vanthu@moj.gov.vn", tokenize("gửi x&.vanthu@moj.gov.vn")))
     [2]
     """
@@ -368,6 +373,8 @@ def _as_written(line: str, tokens: list[Token]) -> set[int]:
                    and tok.text not in _SYLLABLE_NUMERALS)
     if "m2" in line or "m3" in line:
         out.update(i for i, tok in enumerate(tokens) if tok.kind == "word" and _UNIT.fullmatch(tok.text))
+    if not line.isascii() and _OTHER_SCRIPT.search(line):
+        out.update(i for i, tok in enumerate(tokens) if tok.kind == "word" and _OTHER_SCRIPT.search(tok.text))
     if "@" in line or "/" in line or "." in line:
         n = len(tokens)
         for i, tok in enumerate(tokens):
