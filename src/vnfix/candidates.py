@@ -104,7 +104,9 @@ def is_clean(word: str, lex: Lexicon) -> bool:
     return low in SYMBOL_READINGS or word.isupper() and word in lex.acronym_set
 
 
-_DAMAGE_MARK = regex.compile(r"[\d" + OCR_SYMBOLS + r"]")
+# OCR prints 0, 1, 3, 4 and 6 for letters (ô, l, ã, â, ố: lexicons/channel.tsv), never 2, 5 or 9:
+# "5m" is five metres.
+_DAMAGE_MARK = regex.compile(r"[01346" + OCR_SYMBOLS + r"]")
 
 
 def implausible(word: str, low: str) -> bool:
