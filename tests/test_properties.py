@@ -248,6 +248,9 @@ IDEMPOTENCE_REGRESSIONS = [
     "\u3000héi”\r\nQH14 Quyết héi PHAP? " + " ".join(["người"] * 28),
     # '&e' repaired to 'e' made 'e.g' an abbreviation, a code (found by the fuzzer)
     "nJ\x06Y\x01&e.g=============Sn",
+    # 'tổ?' at a line's end read with its ? as a horn: 'tư', then 'tổ' again before 'chức'
+    # (found by the fuzzer)
+    "\u2028c4p…2021-2030\x0ctổ?\r\nchức\n\u3000\x1cChính…khỏe\x0ctổ?\nnguoi\x00" + " ".join(["người"] * 12),
 ]
 
 
