@@ -254,6 +254,10 @@ IDEMPOTENCE_REGRESSIONS = [
     # 'già?t6' was two words, but 'già?tô' one once t6 was repaired, and the line before read
     # differently (found by the fuzzer; since stop 15)
     "TU TU İ TU TU HUGNG/Ð ndi1 t6\r\ngià?t6\u2028.người",
+    # 'ngudi?' at a line's end read as 'người' (a trial of this stop): the line no longer ended
+    # its block on a second pass, and 'Noi' on the next line got context (found by the fuzzer)
+    "\u3000người người s6 Quyết tré¢\ncdp Ủý\r\n”so\r\n của ệcla Quyết héi ngudi?\r\nQH14 Noi\r\nPHAP năm\u2029"
+    + " ".join(["người"] * 11),
 ]
 
 

@@ -219,11 +219,11 @@ def _glued_marks(line: str, tokens: list[Token], marked: bool = False) -> list[T
     letter read as one word ("git?", "thu’c", "ngu@i", a lone "@").
 
     After a word, the mark must stand before more words or numbers of its line, or before a comma,
-    semicolon, colon or full stop. A ``?`` before a capital or at the line's end ends a question
-    in text typed without marks; in a ``marked`` line (OCR output) it is a horn there too
-    ("Căn ct? Luật", "thi? Hai", "căn cv?" at the end), unless the word before it is a syllable
-    with its marks ("tổ?": fuzzing found "tổ?" read as "tư", then "tư" as "tổ" again). (A word
-    read right keeps its readings,
+    semicolon, colon or full stop. A ``?`` before a capital ends a question in text typed without
+    marks; in a ``marked`` line (OCR output) it is a horn there too ("Căn ct? Luật", "thi? Hai"),
+    unless the word before it is a syllable with its marks ("tổ?"). At a line's end it stays a
+    question mark: blocks are cut there before anything is read (a horn there, read so, would
+    move the cut on a second pass). (A word read right keeps its readings,
     so "đâu?" stays; the mark is read with it all the same, so that where it stays, the next pass
     reads the line as this one did.) Inside a word,
     its two parts are as short as a syllable's and the second ends as one can (not "Queen's",
@@ -284,17 +284,13 @@ def _glued_marks(line: str, tokens: list[Token], marked: bool = False) -> list[T
             if _ends_clause(tokens, i + 2):
                 spans.append((i, i + 1))
             continue
-        # Where a question may end (a line's end, a capital), a ? is a horn only in OCR output, and
-        # only after a word that is no syllable with marks as read ("cv?", "thi?"; not "tổ?").
-        ask = mark.text == "?" and not (marked and not _whole(tok.text))
-        if rest is None or rest.kind == "newline":
-            if mark.text == "?" and not ask:
-                spans.append((i, i + 1))  # (47 of 49 at a line's end in OCR output were horns)
-            continue
-        nxt = tokens[i + 3] if i + 3 < n and rest.kind == "space" else None
+        nxt = tokens[i + 3] if i + 3 < n and rest is not None and rest.kind == "space" else None
         if nxt is None or nxt.kind not in ("word", "number", "code"):
-            continue
-        if ask and not (nxt.kind == "word" and nxt.text[:1].islower()):
+            continue  # (at a line's end a ? ends its window, and blocks are cut there: see _blocks)
+        # Before a capital, where a question may end, a ? is a horn only in OCR output, and only
+        # after a word that is no syllable with its marks as read ("ct?", "thi?"; not "tổ?").
+        if (mark.text == "?" and (not marked or _whole(tok.text))
+                and not (nxt.kind == "word" and nxt.text[:1].islower())):
             continue
         spans.append((i, i + 1))
     if not spans:
