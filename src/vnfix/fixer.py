@@ -222,14 +222,14 @@ def _glued_marks(line: str, tokens: list[Token], marked: bool = False) -> list[T
     semicolon, colon or full stop. A ``?`` before a capital ends a question in text typed without
     marks; in a ``marked`` line (OCR output) it is a horn there too ("Căn ct? Luật", "thi? Hai"),
     unless the word before it is a syllable with its marks ("tổ?"). At a line's end it stays a
-    question mark: blocks are cut there before anything is read (a horn there, read so, would
-    move the cut on a second pass). (A word read right keeps its readings,
-    so "đâu?" stays; the mark is read with it all the same, so that where it stays, the next pass
-    reads the line as this one did.) Inside a word,
-    its two parts are as short as a syllable's and the second ends as one can (not "Queen's",
-    "admin@localhost"). A ``’`` or ``'`` closes no quote opened before it; a lone ``@`` follows a
-    word (see _lone_at); and no ``@`` is read with a word joined to what stands before it (the end
-    of a code, ``ND-CP@``, which _as_written keeps: fuzzing found it read as "Cao").
+    question mark: blocks are cut there before anything is read, and a horn read there would move
+    the cut on a second pass. (A word read right keeps its readings, so "đâu?" stays; the mark is
+    read with it all the same, so that where it stays, the next pass reads the line as this one
+    did.) Inside a word, its two parts are as short as a syllable's, the first is no syllable
+    with its marks, and the second ends as one can (not "Queen's", "admin@localhost", "già?tô").
+    A ``’`` or ``'`` closes no quote opened before it; a lone ``@`` follows a word (see
+    _lone_at); and no ``@`` is read with a word joined to what stands before it (the end of a
+    code, ``ND-CP@``, which _as_written keeps: fuzzing found it read as "Cao").
 
     >>> [t.text for t in _glued_marks("ci? vào co’ quan", tokenize("ci? vào co’ quan"))]
     ['ci?', ' ', 'vào', ' ', 'co’', ' ', 'quan']
