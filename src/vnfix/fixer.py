@@ -46,7 +46,7 @@ from .codes import restore_code
 from .config import Config
 from .decode import posteriors, viterbi
 from .fuzzy import FuzzyIndex, build_index, default_capitals, default_channel, default_index
-from .lexicon import Lexicon, default_lexicon
+from .lexicon import Lexicon, acronym_key, default_lexicon
 from .normalise import normalise
 from .render import render
 from .syllable import normalize_tone, parse, strip_marks
@@ -331,7 +331,7 @@ def _numeral(tokens: list[Token]) -> int | None:
     while i < len(tokens) and tokens[i].kind == "space":
         i += 1
     if (i + 1 < len(tokens) and tokens[i + 1].text == "." and tokens[i].kind == "word"
-            and _ROMAN.fullmatch(_relabel(tokens[i].text)) and regex.search("[IVX]", tokens[i].text)):
+            and _ROMAN.fullmatch(_relabel(tokens[i].text)) and not set(tokens[i].text).isdisjoint("IVX")):
         return i
     return None
 
@@ -1140,7 +1140,7 @@ class Fixer:
         for slot, row in zip(slots, lattice):
             where.append(len(full))
             text = slot.token.text
-            ids = expansions.get(strip_marks(text).replace("&", "")) if slot.repairable and text.isupper() else None
+            ids = expansions.get(acronym_key(text)) if slot.repairable and text.isupper() else None
             if ids is None or any(c[0] != UNK for c in row):
                 full.append(row)
                 continue

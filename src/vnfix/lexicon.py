@@ -37,6 +37,12 @@ def lexicon_dir() -> Path:
     raise FileNotFoundError("vnfix lexicons not found; set VNFIX_LEXICONS to the folder holding lm.bin")
 
 
+def acronym_key(word: str) -> str:
+    """An abbreviation as its expansions are keyed: without its marks, which OCR loses, or an
+    ampersand, which it is written with or without (HĐND, HDND -> HDND; NN&PTNT -> NNPTNT)."""
+    return strip_marks(word).replace("&", "")
+
+
 @dataclass
 class Lexicon:
     """Syllable inventory, candidate index, word lists and language model."""
@@ -56,7 +62,7 @@ class Lexicon:
     acronym_marks: dict[str, float] = field(default_factory=dict)
     # per id: ln of how much commoner the syllable is in everyday writing than in the LM's text (see load)
     everyday: list[float] = field(default_factory=list)
-    # acronym without its marks -> LM ids of what it stands for (UBND, HDND -> hội đồng nhân dân)
+    # acronym_key(acronym) -> LM ids of what it stands for (UBND; HĐND, HDND -> hội đồng nhân dân)
     expansions: dict[str, tuple[int, ...]] = field(default_factory=dict)
 
     @cached_property
@@ -98,7 +104,7 @@ class Lexicon:
                 acro, phrase = line.split("\t")
                 ids = tuple(vocab.get(s, UNK) for s in phrase.split())
                 if UNK not in ids:
-                    expansions[strip_marks(acro)] = ids
+                    expansions[acronym_key(acro)] = ids
         return cls(vocab, counts, by_stripped, words, acronyms, NgramModel(folder / "lm.bin"), case_counts,
                    acronym_marks=marks, everyday=_everyday(counts, news, talk), expansions=expansions)
 
